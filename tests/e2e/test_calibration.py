@@ -1,0 +1,83 @@
+"""A vendor admin starts a calibration session for two graders, each grades blind through the
+ordinary form, and the admin sees their answers side by side with the agreement coefficient."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.integration import grading_helpers as gh
+
+pytestmark = pytest.mark.e2e
+
+
+def _answer(page, criterion: str, answer: str) -> None:
+    page.get_by_role("radiogroup", name=criterion).get_by_label(answer, exact=True).check()
+
+
+def _grade(page, log_in, grader, name_answer: str, name_comment: str | None = None) -> None:
+    log_in(grader)
+    page.goto("/grading/queue")
+    row = page.locator("tr", has_text="calibration")
+    expect(row).to_have_count(1)
+    row.get_by_role("link", name="Grade").click()
+    page.wait_for_url(re.compile(r"/grading/assignments/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("CAL-1")
+    _answer(page, "Greets the customer", "Yes")
+    _answer(page, "Asks for the customer's name", name_answer)
+    _answer(page, "Solves the problem", "Yes")
+    _answer(page, "Explains the next steps", "4")
+    page.get_by_label("What went well").fill("Friendly and quick.")
+    page.get_by_label("What to improve").fill("Confirm the fix at the end.")
+    page.get_by_role("button", name="Submit evaluation").click()
+    if name_comment:  # points lost: the form asks why, in place
+        page.locator(".gr-criterion.has-error textarea").fill(name_comment)
+        page.get_by_role("button", name="Submit evaluation").click()
+    expect(page.locator(".flash")).to_contain_text("Evaluation of call CAL-1 submitted.")
+    page.get_by_role("button", name="Log out").click()
+
+
+def test_a_calibration_session_from_start_to_comparison(build, log_in, page):
+    tenant = build.tenant(slug="calico", name="Calico Telecom")
+    agent = build.agent(tenant, display_name="Alice Berg")
+    build.call(agent, external_id="CAL-1")
+    gh.scorecard(tenant)
+    admin = build.admin()
+    ann = build.user("grader", certify=[tenant], name="Ann Grader")
+    bob = build.user("grader", certify=[tenant], name="Bob Grader")
+
+    log_in(admin)
+    page.goto("/t/calico/calibration/")
+    page.get_by_role("link", name="New session").click()
+    page.get_by_label("Call external id").fill("CAL-1")
+    page.get_by_label(re.compile("^Ann Grader")).check()
+    page.get_by_label(re.compile("^Bob Grader")).check()
+    page.get_by_label("Expert (optional)").select_option(label=f"Ann Grader ({ann.pseudonym})")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator(".flash")).to_contain_text("started")
+    session_url = page.url
+    expect(page.locator("#progress")).to_contain_text("0 of 2 graders submitted")
+    page.get_by_role("button", name="Log out").click()
+
+    _grade(page, log_in, ann, "Full")
+    _grade(page, log_in, bob, "Partial", name_comment="Asked but did not use the name.")
+
+    log_in(admin)
+    page.goto(session_url)
+    progress = page.locator("#progress")
+    expect(progress).to_contain_text("2 of 2 graders submitted")
+    expect(page.get_by_test_id("alpha")).to_have_text(re.compile(r"^-?\d\.\d\d$"))
+    table = progress.locator("table")
+    expect(table.locator("thead")).to_contain_text("Ann Grader")
+    expect(table.locator("thead")).to_contain_text("Bob Grader")
+    name_row = table.locator("tr", has_text="Asks for the customer's name")
+    expect(name_row).to_contain_text("Full")
+    expect(name_row).to_contain_text("Partial")
+    expect(name_row).to_contain_text("50%")  # agreement: one of two gave each answer
+    expect(name_row).to_contain_text("1 of 1 differ")
+    expect(table.locator("tr", has_text="Greets the customer")).to_contain_text("100%")
+    expect(table.locator("tr", has_text="Total")).to_contain_text("100.0")
+    expect(table.locator("tr", has_text="Total")).to_contain_text("87.5 (-12.5)")
+    expect(progress).to_contain_text("spread of totals: 87.5 to 100.0")

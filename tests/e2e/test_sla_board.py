@@ -1,0 +1,47 @@
+"""The vendor's SLA board in a browser: it updates by itself after a grader submits an evaluation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.integration import grading_helpers
+from vendor_qa.extensions import db
+from vendor_qa.grading import evaluations
+from vendor_qa.grading.models import Assignment
+from vendor_qa.models import utcnow
+from vendor_qa.sla import planner, weeks
+from vendor_qa.tenants.scoping import tenant_scope
+
+pytestmark = pytest.mark.e2e
+POLL_WAIT_MS = 40_000  # the board polls every 15 s
+
+
+def test_the_board_shows_a_submitted_evaluation_without_a_reload(build, log_in, page):
+    tenant = build.tenant(slug="board-co", name="Board Co")
+    card = grading_helpers.scorecard(tenant)
+    grader = build.grader(tenant)
+    agent = build.agent(tenant)
+    now = utcnow()
+    week_start, _ = weeks.week_bounds(weeks.week_of(now, tenant.timezone), tenant.timezone)
+    for minutes in (1, 2, 3):  # three calls: fewer than the minimum, so all are sampled whatever the day
+        build.call(agent, started_at=max(week_start, now - timedelta(minutes=minutes)))
+    with tenant_scope(tenant.id):
+        planner.plan_week(tenant.id, weeks.week_of(now, tenant.timezone), now)
+
+    log_in(build.admin())
+    page.goto("/sla/")
+    row = page.locator("tr[data-tenant='board-co']")
+    expect(row.locator("[data-cell=completed]")).to_have_text("0 / 3")
+    url = page.url
+
+    with tenant_scope(tenant.id):
+        assignment = db.session.scalar(select(Assignment).where(Assignment.grader_id == grader.id).limit(1))
+        evaluations.open_form(assignment)
+        assert evaluations.submit(assignment, grading_helpers.full_marks(card), tenant).ok
+
+    expect(row.locator("[data-cell=completed]")).to_have_text("1 / 3", timeout=POLL_WAIT_MS)
+    assert page.url == url  # updated in place by the board's polling, not by a reload

@@ -1,0 +1,9 @@
+from tests.integration.access import CLIENT_SIDE, Route
+
+ROUTES = [
+    Route("calls.home", "/t/{tenant}/", CLIENT_SIDE),
+    Route("calls.agents", "/t/{tenant}/agents", CLIENT_SIDE),
+    Route("calls.agent", "/t/{tenant}/agents/{agent}", CLIENT_SIDE),
+    Route("calls.calls", "/t/{tenant}/calls", CLIENT_SIDE),
+    Route("calls.call", "/t/{tenant}/calls/{call}", CLIENT_SIDE),
+]

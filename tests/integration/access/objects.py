@@ -1,0 +1,147 @@
+"""Per-area builders of the objects the access matrix names in its paths.
+
+Each function takes (build, tenant, agent, call) and returns {placeholder: id}.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+BUILDERS: list[Callable[..., dict[str, Any]]] = []
+
+
+def area(func: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    BUILDERS.append(func)
+    return func
+
+
+@area
+def call_import(build, tenant, agent, call) -> dict[str, Any]:
+    from vendor_qa.calls.models import CallImport
+    from vendor_qa.extensions import db
+    from vendor_qa.tenants.scoping import tenant_scope
+
+    with tenant_scope(tenant.id):
+        row = CallImport(tenant_id=tenant.id, filename="calls.csv", content="external_id\n", status="done")
+        db.session.add(row)
+        db.session.commit()
+        return {"import_": row.id}
+
+
+@area
+def admin_tenant(build, tenant, agent, call) -> dict[str, Any]:
+    """/admin pages name tenants by id, and graders (certified for this tenant) by user id."""
+    return {"tenant_id": tenant.id, "grader": build.grader(tenant).id}
+
+
+@area
+def scorecard(build, tenant, agent, call) -> dict[str, Any]:
+    """A published scorecard (v1) and its draft v2: the draft's first section and criterion too."""
+    from decimal import Decimal
+
+    from vendor_qa.extensions import db
+    from vendor_qa.scorecards import versions
+    from vendor_qa.tenants.scoping import tenant_scope
+
+    with tenant_scope(tenant.id):
+        v1 = versions.create_scorecard(tenant.id, "Inbound", ["phone"])
+        versions.add_criterion(versions.add_section(v1, "Opening"), {"text": "Greets", "kind": "binary",
+                                                                     "weight": Decimal(5)})
+        versions.publish(v1, None)
+        draft = versions.start_draft(v1.scorecard)
+        db.session.commit()
+        ids = {"scorecard": v1.scorecard_id, "version": v1.id, "draft": draft.id,
+               "section": draft.sections[0].id, "criterion": draft.criteria[0].id}
+        # Routes delete these rows in their own sessions; SQLite then reuses the ids, which
+        # must not meet the stale objects in this session.
+        db.session.expunge(v1.scorecard)
+        return ids
+
+
+def build_all(build, tenant, agent, call) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for builder in BUILDERS:
+        found.update(builder(build, tenant, agent, call))
+    return found
+
+
+@area
+def assignment(build, tenant, agent, call) -> dict[str, Any]:
+    """An open assignment of the world's call on the published scorecard v1 (so after `scorecard`)."""
+    from vendor_qa.extensions import db
+    from vendor_qa.grading.assignments import create_assignment
+    from vendor_qa.tenants.scoping import tenant_scope
+
+    with tenant_scope(tenant.id):
+        row = create_assignment(call, "sample")
+        db.session.commit()
+        return {"assignment": row.id, "call_external_id": call.external_id}
+
+
+@area
+def evaluation(build, tenant, agent, call) -> dict[str, Any]:
+    """A submitted evaluation of another call of the agent, by a grader certified for the tenant."""
+    from tests.integration import grading_helpers
+
+    card = grading_helpers.scorecard(tenant, name="Evaluated")
+    graded_call = build.call(agent)
+    return {"evaluation": grading_helpers.submitted_evaluation(tenant, graded_call, build.grader(tenant), card)}
+
+
+@area
+def sla_exclusion(build, tenant, agent, call) -> dict[str, Any]:
+    """An SLA exclusion of the world's agent, and the agent's own id for the exclusion form."""
+    from datetime import date
+
+    from vendor_qa.extensions import db
+    from vendor_qa.sla.models import AgentExclusion
+    from vendor_qa.tenants.scoping import tenant_scope
+
+    with tenant_scope(tenant.id):
+        row = AgentExclusion(tenant_id=tenant.id, agent_id=agent.id, from_date=date(2026, 11, 1),
+                             to_date=date(2026, 11, 3), reason="leave")
+        db.session.add(row)
+        db.session.commit()
+        return {"exclusion": row.id, "sla_agent": agent.external_id}
+
+
+@area
+def calibration_session(build, tenant, agent, call) -> dict[str, Any]:
+    """An open calibration session of the world's call for two graders of the tenant (after `scorecard`)."""
+    from datetime import timedelta
+
+    from vendor_qa.calibration import service
+    from vendor_qa.extensions import db
+    from vendor_qa.models import utcnow
+    from vendor_qa.tenants.scoping import tenant_scope
+
+    graders = [build.grader(tenant), build.grader(tenant)]
+    with tenant_scope(tenant.id):
+        session = service.create_session(tenant, call, [g.id for g in graders], utcnow() + timedelta(days=3), None)
+        db.session.commit()
+        return {"calibration_session": session.id, "calibration_grader": graders[0].id}
+
+
+@area
+def report(build, tenant, agent, call) -> dict[str, Any]:
+    """A ready report of week 2026-W47 with one delivery row (a stand-in PDF: drawing one per world is slow)."""
+    import gzip
+
+    from vendor_qa.extensions import db
+    from vendor_qa.models import utcnow
+    from vendor_qa.reports import builder, periods
+    from vendor_qa.reports.models import Report, ReportDelivery
+    from vendor_qa.tenants.scoping import tenant_scope
+
+    with tenant_scope(tenant.id):
+        week = periods.parse_period("2026-W47", tenant.zone)
+        csv = gzip.compress(b"evaluation_id\n")
+        row = Report(tenant_id=tenant.id, kind="weekly", period=week.key, scheduled=True, status="ready",
+                     built_at=utcnow(), snapshot=builder.build_snapshot(tenant, week), pdf=b"%PDF-1.4 stand-in",
+                     evaluations_csv=csv, agents_csv=csv)
+        db.session.add(row)
+        db.session.flush()
+        delivery = ReportDelivery(tenant_id=tenant.id, report_id=row.id, recipient="reports@client.example")
+        db.session.add(delivery)
+        db.session.commit()
+        return {"report": row.id, "delivery": delivery.id}

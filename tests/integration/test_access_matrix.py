@@ -1,0 +1,117 @@
+"""Walks every route as each role, on its own tenant, another tenant, and crossed ids."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+
+from tests.integration import access
+from tests.integration.access import ADMIN, ANON, EVERY_ROLE, GRADER, MANAGER, Route, World
+
+
+def _all_routes() -> list[Route]:
+    routes: list[Route] = []
+    for info in pkgutil.iter_modules(access.__path__):
+        module = importlib.import_module(f"{access.__name__}.{info.name}")
+        routes.extend(getattr(module, "ROUTES", []))
+    return routes
+
+
+ROUTES = _all_routes()
+
+
+def _ok(route: Route, role: str) -> int:
+    return route.ok[role] if isinstance(route.ok, dict) else route.ok
+
+
+def _expected(route: Route, role: str, variant: str) -> int:
+    allowed = role in route.roles
+    if role == ANON and not allowed:
+        return 302  # to the login page
+    if variant == "own":
+        return _ok(route, role) if allowed else 403
+    if variant == "foreign":  # another tenant's slug and objects
+        if role in (MANAGER, GRADER):
+            return 404  # not their tenant: it does not exist for them
+        return _ok(route, role) if allowed else 403
+    # crossed: own tenant's slug, another tenant's object ids
+    return 404 if allowed else 403
+
+
+def _variants(route: Route) -> list[str]:
+    variants = ["own"]
+    if route.tenant_bound:
+        variants.append("foreign")
+        if route.names_objects:
+            variants.append("crossed")
+    return variants
+
+
+def _path(world: World, route: Route, variant: str) -> str:
+    if variant == "own":
+        return world.own.fill(route.path)
+    if variant == "foreign":
+        return world.other.fill(route.path)
+    return world.other.fill(route.path, slug=world.own.tenant.slug)
+
+
+def _data(world: World, route: Route, variant: str) -> dict | None:
+    """The form of a POST, with placeholders filled like the path of the same case."""
+    if not route.data:
+        return None
+    tenant_world = world.own if variant == "own" else world.other
+    slug = world.own.tenant.slug if variant == "crossed" else None
+    return {k: tenant_world.fill(v, slug=slug) if isinstance(v, str) else v for k, v in route.data.items()}
+
+
+def _request(client, route: Route, path: str, headers=None, data=None):
+    return client.open(path, method=route.method, data=data, json=route.json, headers=headers or {})
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if not r.api], ids=Route.id)
+def test_session_route_access(app, build, login, client, route):
+    failures = []
+    world = World.build(build)
+    for case, (role, variant) in enumerate((r, v) for r in EVERY_ROLE for v in _variants(route)):
+        if route.method != "GET":  # a change must not stand in the way of the next case
+            world = World.build(build, suffix=f"-{case}")
+        client.post("/logout")
+        if role != ANON:
+            login(world.user(role))
+        path = _path(world, route, variant)
+        status = _request(client, route, path, data=_data(world, route, variant)).status_code
+        want = _expected(route, role, variant)
+        if status != want:
+            failures.append(f"{role} {variant} {path}: got {status}, want {want}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.api], ids=Route.id)
+def test_api_route_access(app, build, client, route):
+    world = World.build(build)
+    path = world.own.fill(route.path)
+    if ANON not in route.roles:
+        assert _request(client, route, path).status_code == 401
+        assert _request(client, route, path, {"Authorization": "Bearer wrong"}).status_code == 401
+    own = _request(client, route, path, {"Authorization": f"Bearer {world.own.api_token}"})
+    assert own.status_code == _ok(route, ANON), own.get_data(as_text=True)[:300]
+    if route.names_objects and ANON not in route.roles:
+        other = _request(client, route, path, {"Authorization": f"Bearer {world.other.api_token}"})
+        assert other.status_code == 404
+
+
+def test_every_endpoint_is_in_the_matrix(app):
+    listed = {r.endpoint for r in ROUTES}
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints - listed == set(), "routes missing from the access matrix"
+    assert listed - endpoints == set(), "matrix rows for routes that do not exist"
+
+
+def test_every_view_has_a_guard(app):
+    unguarded = [
+        name for name, view in app.view_functions.items()
+        if name != "static" and not hasattr(view, "access")
+    ]
+    assert unguarded == [], "views without roles(), public or the API token guard"

@@ -1,0 +1,109 @@
+"""Graders are anonymous to clients: no client-facing page, export or API answer names them.
+
+Every GET route a client manager may use (the access matrix lists them all) is rendered
+for a tenant with submitted evaluations, as a whole page and as its HTMX fragment, and so
+is every token-authenticated GET of the API. None may carry a grader's name, e-mail or
+user id; the evaluation page must carry the pseudonym instead.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import select
+
+from tests.integration.access import MANAGER, World
+from tests.integration.test_access_matrix import ROUTES, _ok
+from vendor_qa.auth.models import Role, User
+from vendor_qa.extensions import db
+
+CLIENT_PAGES = [r for r in ROUTES if not r.api and r.method == "GET" and MANAGER in r.roles]
+API_READS = [r for r in ROUTES if r.api and r.method == "GET"]
+ID_KEYS = {"user_id", "grader_id", "grader_name", "grader_email", "actor_id", "email"}
+# The pages the issue names; the walk above must include each of them.
+NAMED = {"calls.home", "calls.agents", "calls.agent", "calls.calls", "calls.call", "evaluations.index",
+         "evaluations.evaluation", "scorecards.index", "scorecards.history", "scorecards.version",
+         "scorecards.export", "imports.index"}
+
+
+@pytest.fixture
+def world(build) -> World:
+    world = World.build(build)
+    # Distinctive names and addresses, so that finding one in a page cannot be a coincidence.
+    for grader in db.session.scalars(select(User).where(User.role == Role.GRADER.value)):
+        grader.name = f"Quentin Graderson-{grader.id}"
+        grader.email = f"q.graderson.{grader.id}@graders.example"
+    db.session.commit()
+    return world
+
+
+def graders() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == Role.GRADER.value)))
+
+
+def leaks(body: str) -> list[str]:
+    found = [f"name {g.name!r}" for g in graders() if g.name in body]
+    found += [f"e-mail {g.email!r}" for g in graders() if g.email in body]
+    found += ["the word 'Graderson'"] if "Graderson" in body else []
+    found += [f"{key!r}" for key in ("grader_id", "user_id", "/admin/users/") if key in body]
+    return found
+
+
+def keys_and_values(value: Any) -> Iterator[tuple[str | None, Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key, item
+            yield from keys_and_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from keys_and_values(item)
+
+
+def test_every_page_the_issue_names_is_walked():
+    assert NAMED <= {r.endpoint for r in CLIENT_PAGES}
+
+
+def test_no_client_page_or_export_names_a_grader(app, world, login, client):
+    login(world.own.manager)
+    problems = []
+    for route in CLIENT_PAGES:
+        path = world.own.fill(route.path)
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(path, headers=headers)
+            assert response.status_code == _ok(route, MANAGER), (path, response.status_code)
+            problems += [f"{path} {headers}: {leak}" for leak in leaks(response.get_data(as_text=True))]
+    assert problems == []
+
+
+def test_the_evaluation_page_shows_the_pseudonym(world, login, client):
+    login(world.own.manager)
+    page = client.get(world.own.fill("/t/{tenant}/evaluations/{evaluation}")).get_data(as_text=True)
+    evaluator = next(g for g in graders() if g.pseudonym in page)
+    assert evaluator.pseudonym.startswith("G-")
+    listing = client.get(world.own.fill("/t/{tenant}/evaluations/")).get_data(as_text=True)
+    assert evaluator.pseudonym in listing
+
+
+def test_no_api_answer_names_a_grader(world, client):
+    assert API_READS, "the evaluations API must be in the matrix"
+    problems = []
+    for route in API_READS:
+        response = client.get(world.own.fill(route.path),
+                              headers={"Authorization": f"Bearer {world.own.api_token}"})
+        assert response.status_code == 200
+        body = response.get_data(as_text=True)
+        problems += [f"{route.path}: {leak}" for leak in leaks(body)]
+        problems += [f"{route.path}: key {key!r}" for key, _ in keys_and_values(json.loads(body)) if key in ID_KEYS]
+    assert problems == []
+    evaluations = client.get("/api/v1/evaluations", headers={"Authorization": f"Bearer {world.own.api_token}"}).json
+    assert [e["grader"] for e in evaluations["evaluations"]] == [
+        next(g.pseudonym for g in graders() if g.pseudonym == e["grader"]) for e in evaluations["evaluations"]]
+    assert evaluations["evaluations"], "the world has a submitted evaluation"
+
+
+def test_the_check_would_see_a_leak(world, login, client):
+    """The vendor's own user list names graders: the same check finds them there."""
+    login(world.admin)
+    assert leaks(client.get("/admin/users").get_data(as_text=True))

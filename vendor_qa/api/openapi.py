@@ -1,0 +1,117 @@
+"""The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json.
+
+The call schema is the one ingestion validates against (vendor_qa.calls.ingest),
+so the published contract and the checks cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vendor_qa.api import evaluation_schema, sla_schema
+from vendor_qa.calls.ingest import CALL_SCHEMA
+
+
+def _json(schema_ref: str, description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}}
+
+
+def document(max_batch: int) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "vendor_qa API",
+            "version": "1.0.0",
+            "description": "Push your calls to vendor_qa for quality assurance. Authenticate with a tenant's "
+                           "API token (a vendor admin issues it) as `Authorization: Bearer <token>`.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "paths": {
+            "/calls": {"post": _calls_operation(max_batch)},
+            "/evaluations": {"get": evaluation_schema.operation(_json)},
+            "/sla": {"get": sla_schema.operation(_json)},
+            "/openapi.json": {"get": {
+                "operationId": "getOpenApiDocument",
+                "summary": "This document",
+                "security": [],
+                "responses": {"200": {"description": "The OpenAPI document",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }},
+        },
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "A tenant's API token."}},
+            "schemas": {
+                "Call": CALL_SCHEMA,
+                **evaluation_schema.SCHEMAS,
+                **sla_schema.SCHEMAS,
+                "CallBatch": {
+                    "type": "object",
+                    "required": ["calls"],
+                    "properties": {"calls": {"type": "array", "maxItems": max_batch,
+                                             "items": {"$ref": "#/components/schemas/Call"}}},
+                },
+                "IngestResult": {
+                    "type": "object",
+                    "required": ["created", "updated"],
+                    "additionalProperties": False,
+                    "properties": {"created": {"type": "integer", "minimum": 0},
+                                   "updated": {"type": "integer", "minimum": 0}},
+                },
+                "FieldError": {
+                    "type": "object",
+                    "required": ["index", "field", "message"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "index": {"type": "integer", "minimum": 0,
+                                  "description": "Position of the call in `calls`, from 0."},
+                        "field": {"type": ["string", "null"],
+                                  "description": "The field at fault; null when the call as a whole is."},
+                        "message": {"type": "string"},
+                    },
+                },
+                "ValidationErrors": {
+                    "type": "object",
+                    "required": ["errors"],
+                    "additionalProperties": False,
+                    "properties": {"errors": {"type": "array", "minItems": 1,
+                                              "items": {"$ref": "#/components/schemas/FieldError"}}},
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "message"],
+                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+                },
+            },
+        },
+    }
+
+
+def _calls_operation(max_batch: int) -> dict[str, Any]:
+    return {
+        "operationId": "ingestCalls",
+        "summary": "Create or update a batch of calls",
+        "description": (
+            f"At most {max_batch} calls a request. Idempotent on `external_id`: sending a call again "
+            "replaces its fields, it never duplicates it. An unknown `agent_external_id` creates the "
+            "agent (named by `agent_name`, in `team`). The batch is atomic: if any call is invalid, "
+            "nothing is saved and every problem is listed."
+        ),
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/CallBatch"},
+            "example": {"calls": [{
+                "external_id": "call-0001", "agent_external_id": "agent-17", "agent_name": "Ada Ames",
+                "team": "Billing", "started_at": "2026-11-20T14:05:00+01:00", "duration_seconds": 312,
+                "channel": "phone", "customer_rating": 2, "topic": "billing",
+            }]},
+        }}},
+        "responses": {
+            "200": _json("IngestResult", "Every call was saved: how many were new and how many updated."),
+            "400": _json("Error", "The body is not JSON, not an object, or `calls` is not a list."),
+            "401": _json("Error", "The token is missing, wrong or revoked."),
+            "413": _json("Error", f"More than {max_batch} calls, or a body too large."),
+            "422": _json("ValidationErrors", "Some calls are invalid; nothing was saved."),
+        },
+    }

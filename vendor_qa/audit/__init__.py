@@ -1,0 +1,1 @@
+"""The audit trail of trust actions (calibration, disputes...): who did what, when, before and after."""

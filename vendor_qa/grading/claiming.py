@@ -1,0 +1,73 @@
+"""The atomic claim: many graders press "Get next" at once and never get the same assignment.
+
+The pool is the open, unowned assignments of the grader's certified tenants,
+most urgent first: highest priority, earliest due, then oldest id. These are
+Core statements on the assignment table, so the tenant filter is written into
+the SQL here rather than left to the automatic scoping, and the hot path skips
+the ORM's per-statement work (the statements are built once, with bound values).
+
+PostgreSQL: `SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1`, then the UPDATE, in one
+transaction. A row another grader is claiming is locked, so the SELECT skips to
+the next one instead of waiting for it or taking it twice.
+
+SQLite: one `UPDATE ... WHERE id = (SELECT ... LIMIT 1) AND status = 'open'
+RETURNING`. SQLite lets one writer in at a time, and an UPDATE takes the write
+lock before it reads (the driver opens the transaction at the first write, and no
+earlier read keeps an old snapshot), so the choice and the change cannot be split
+by another claim; the `status = 'open'` check keeps the rule in the statement itself.
+
+Both record the 'claimed' event in the same transaction; the caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Sequence
+
+from sqlalchemy import Connection, Row, Update, bindparam, insert, select, update
+
+from vendor_qa.grading.models import Assignment, AssignmentEvent
+
+_assignment = Assignment.__table__
+
+POOL_HEAD = (
+    select(_assignment.c.id)
+    .where(_assignment.c.tenant_id.in_(bindparam("tenant_ids", expanding=True)),
+           _assignment.c.status == "open", _assignment.c.grader_id.is_(None),
+           # a calibration belongs to the graders of its session, never to the pool
+           _assignment.c.reason != "calibration")
+    .order_by(_assignment.c.priority.desc(), _assignment.c.due_at, _assignment.c.id)
+    .limit(1)
+)
+
+
+def _take(which) -> Update:
+    """Give the open row `which` picks to the grader, returning the whole updated row."""
+    return (
+        update(_assignment).where(_assignment.c.id == which, _assignment.c.status == "open")
+        .values(status="assigned", grader_id=bindparam("grader_id"), assigned_at=bindparam("now"),
+                updated_at=bindparam("now"))
+        .returning(*_assignment.c)
+    )
+
+
+LOCK_HEAD = POOL_HEAD.with_for_update(skip_locked=True)
+TAKE_LOCKED = _take(bindparam("claim_id"))
+TAKE_HEAD = _take(POOL_HEAD.scalar_subquery())
+RECORD_CLAIM = insert(AssignmentEvent.__table__).values(
+    tenant_id=bindparam("tenant_id"), assignment_id=bindparam("assignment_id"), at=bindparam("now"),
+    actor_id=bindparam("grader_id"), action="claimed", to_grader_id=bindparam("grader_id"),
+)
+
+
+def claim_open(conn: Connection, grader_id: int, tenant_ids: Sequence[int], now: datetime) -> Row | None:
+    """Claim the head of the pool for the grader in `conn`'s transaction; the assignment row, or None."""
+    values = {"tenant_ids": list(tenant_ids), "grader_id": grader_id, "now": now}
+    if conn.dialect.name == "postgresql":
+        head = conn.execute(LOCK_HEAD, values).scalar()
+        claimed = None if head is None else conn.execute(TAKE_LOCKED, {**values, "claim_id": head}).one_or_none()
+    else:
+        claimed = conn.execute(TAKE_HEAD, values).one_or_none()
+    if claimed is not None:
+        conn.execute(RECORD_CLAIM, {**values, "tenant_id": claimed.tenant_id, "assignment_id": claimed.id})
+    return claimed

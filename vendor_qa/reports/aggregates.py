@@ -1,0 +1,542 @@
+"""Report aggregates: set-based SQL over a tenant's evaluations, returned as plain dataclasses.
+
+Every function takes (tenant, period, filters) and needs the tenant's scope open (a request
+bound by `bind_tenant_from_url`, or `tenant_scope(tenant.id)` in a job). They also filter by
+tenant explicitly, because the automatic scoping does not reach into subqueries.
+
+Which evaluations count is decided in ONE place, `counted`: submitted, of this tenant, in
+the period, within the filters, and never of an UNCOUNTED_REASONS assignment (calibration is
+the vendor checking its graders, not a measurement of the client's agents). Each figure is one GROUP
+BY over that set; Python only adds up a handful of grouped rows and turns sums into means.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Sequence
+
+from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from vendor_qa.calls.models import Agent, Call, Team
+from vendor_qa.calls.queries import Period
+from vendor_qa.extensions import db
+from vendor_qa.models import utcnow
+from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment, Evaluation, EvaluationCriterion
+from vendor_qa.pagination import Page
+from vendor_qa.reports import periods
+from vendor_qa.reports.periods import ReportPeriod
+from vendor_qa.reports.statistics import EMPTY, Interval, Summary, interval, mean, share
+from vendor_qa.scorecards.models import Criterion, ScorecardVersion
+from vendor_qa.scorecards.rules import exact, tenant_bands
+from vendor_qa.scorecards.scoring import Band, band_for
+
+TREND_MIN_WEEKS = 6
+QUALITY_FILE_MONTHS = 12
+FAILING_AGENTS_LISTED = 10  # per criterion, for individual coaching; the count says how many more
+AGENT_SORTS = ("name", "evaluations", "average", "change", "last")
+UNTEAMED = "No team"
+
+
+@dataclass(frozen=True)
+class Filters:
+    team_id: int | None = None
+    channel: str | None = None
+
+
+def counted(tenant_id: int, span: Period | None, filters: Filters = Filters()) -> list[ColumnElement[bool]]:
+    """The conditions of an evaluation that counts in the client's figures (the one place)."""
+    uncounted = select(Assignment.id).where(Assignment.tenant_id == tenant_id,
+                                            Assignment.reason.in_(UNCOUNTED_REASONS))
+    conditions = [
+        Evaluation.tenant_id == tenant_id,
+        Evaluation.status == "submitted",
+        Evaluation.assignment_id.not_in(uncounted),
+    ]
+    if span is not None:
+        conditions.append(span.contains(Evaluation.submitted_at))
+    if filters.team_id is not None:
+        conditions.append(Evaluation.agent_id.in_(
+            select(Agent.id).where(Agent.tenant_id == tenant_id, Agent.team_id == filters.team_id)))
+    if filters.channel is not None:
+        call = aliased(Call)  # its own name: some aggregates join Call themselves
+        conditions.append(exists().where(call.id == Evaluation.call_id, call.tenant_id == tenant_id,
+                                         call.channel == filters.channel))
+    return conditions
+
+
+def _decimal(value: Any) -> Decimal:
+    # Sums come back as int or Decimal; an average over SQLite as a float, read through its text.
+    return Decimal(0) if value is None else value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+# Totals are stored with four decimals; summed as whole ten-thousandths they add up exactly on
+# every database (SQLite would sum the decimals, and above all their squares, as floats).
+SCALE = 10_000
+_scaled = cast(func.round(Evaluation.total * SCALE), BigInteger)
+
+
+def _summary_columns() -> tuple:
+    """count, sum and sum of squares of the totals (in ten-thousandths): a statistics.Summary once read."""
+    return func.count(Evaluation.total), func.sum(_scaled), func.sum(_scaled * _scaled)
+
+
+def _summary(n: int | None, total: Any, total_sq: Any) -> Summary:
+    return Summary(int(n or 0), _decimal(total) / SCALE, _decimal(total_sq) / (SCALE * SCALE))
+
+
+def _bucket(column, spans: Sequence[Period]):
+    """The index of the span holding `column` (spans are consecutive), as one CASE."""
+    return case(*((column < span.end, index) for index, span in enumerate(spans)))
+
+
+class _Summarised:
+    """The average and its 95% interval of a row that carries the `summary` of its scores."""
+
+    summary: Summary
+
+    @property
+    def average(self) -> Decimal | None:
+        return mean(self.summary)
+
+    @property
+    def interval(self) -> Interval | None:
+        return interval(self.summary)
+
+
+@dataclass(frozen=True)
+class Scores(_Summarised):
+    """The score statistics of some set of evaluations."""
+
+    evaluations: int
+    summary: Summary = EMPTY
+    passed: int = 0
+    auto_failed: int = 0
+
+    def __add__(self, other: "Scores") -> "Scores":
+        return Scores(self.evaluations + other.evaluations, self.summary + other.summary,
+                      self.passed + other.passed, self.auto_failed + other.auto_failed)
+
+    @property
+    def pass_rate(self) -> Decimal | None:
+        return share(self.passed, self.evaluations)
+
+    @property
+    def auto_fail_rate(self) -> Decimal | None:
+        return share(self.auto_failed, self.evaluations)
+
+
+NO_SCORES = Scores(0)
+
+
+def _scores_columns() -> tuple:
+    return (func.count(Evaluation.id), *_summary_columns(),
+            func.count(case((Evaluation.passed.is_(True), 1))),
+            func.count(case((Evaluation.auto_failed.is_(True), 1))))
+
+
+def _scores(n, scored, total, total_sq, passed, auto_failed) -> Scores:
+    return Scores(int(n or 0), _summary(scored, total, total_sq), int(passed or 0), int(auto_failed or 0))
+
+
+# ---- tenant figures and the weekly trend ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: ReportPeriod
+    scores: Scores
+
+
+@dataclass(frozen=True)
+class Overview:
+    scores: Scores  # of the period
+    trend: list[TrendPoint]  # ISO weeks, oldest first, at least TREND_MIN_WEEKS ending with the period's last
+
+
+def trend_weeks(tenant, period: ReportPeriod) -> list[ReportPeriod]:
+    weeks = periods.weeks_overlapping(period.first, period.last, tenant.zone)
+    while len(weeks) < TREND_MIN_WEEKS:
+        weeks.insert(0, periods.previous(weeks[0], tenant.zone))
+    return weeks
+
+
+def _segments(weeks: list[ReportPeriod], period: ReportPeriod) -> list[Period]:
+    """The weeks cut at the period's bounds: each piece lies in one week and wholly in or out of the period."""
+    cuts = sorted({w.bounds.start for w in weeks} | {weeks[-1].bounds.end, period.bounds.start, period.bounds.end})
+    cuts = [c for c in cuts if weeks[0].bounds.start <= c <= weeks[-1].bounds.end]
+    return [Period(a, b) for a, b in zip(cuts, cuts[1:])]
+
+
+def overview(tenant, period: ReportPeriod, filters: Filters = Filters()) -> Overview:
+    """The period's figures and the weekly trend, from one grouped scan of the trend's weeks."""
+    weeks = trend_weeks(tenant, period)
+    segments = _segments(weeks, period)
+    span = Period(segments[0].start, segments[-1].end)
+    bucket = _bucket(Evaluation.submitted_at, segments)
+    rows = db.session.execute(
+        select(bucket, *_scores_columns()).where(*counted(tenant.id, span, filters)).group_by(bucket)
+    ).all()
+    by_segment = {index: _scores(*values) for index, *values in rows}
+
+    def within(outer: Period) -> Scores:
+        return sum((by_segment.get(i, NO_SCORES) for i, s in enumerate(segments)
+                    if outer.start <= s.start and s.end <= outer.end), NO_SCORES)
+
+    return Overview(within(period.bounds), [TrendPoint(w, within(w.bounds)) for w in weeks])
+
+
+# ---- bands -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BandCount:
+    band: Band
+    agents: int
+
+
+def _band_of(value, bands: Sequence[Band]):
+    """SQL: the name of the band holding `value` (highest minimum not above it), as band_for does."""
+    return case(*((value >= float(exact(b.min_score)), b.name) for b in reversed(bands)), else_=bands[0].name)
+
+
+def band_distribution(tenant, period: ReportPeriod, filters: Filters = Filters()) -> list[BandCount]:
+    """Agents per band of their average score over the period (seed 002: bands are about agents)."""
+    bands = tenant_bands(tenant)
+    averages = (select(func.avg(Evaluation.total).label("average"))
+                .where(*counted(tenant.id, period.bounds, filters), Evaluation.total.is_not(None))
+                .group_by(Evaluation.agent_id).subquery())
+    band = _band_of(averages.c.average, bands)
+    counts = dict(db.session.execute(select(band, func.count()).group_by(band)).tuples().all())
+    return [BandCount(b, int(counts.get(b.name, 0))) for b in bands]
+
+
+# ---- teams -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TeamRow:
+    team_id: int | None
+    name: str
+    agents: int
+    scores: Scores
+
+
+def teams(tenant, period: ReportPeriod, filters: Filters = Filters()) -> list[TeamRow]:
+    """Each team's figures side by side, best average first."""
+    rows = db.session.execute(
+        select(Agent.team_id, Team.name, func.count(func.distinct(Evaluation.agent_id)), *_scores_columns())
+        .join(Agent, Agent.id == Evaluation.agent_id).outerjoin(Team, Team.id == Agent.team_id)
+        .where(*counted(tenant.id, period.bounds, filters))
+        .group_by(Agent.team_id, Team.name)
+    ).all()
+    found = [TeamRow(team_id, name or UNTEAMED, int(agents), _scores(*values))
+             for team_id, name, agents, *values in rows]
+    return sorted(found, key=lambda t: (-(t.scores.average or -1), t.name))
+
+
+# ---- agents ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgentRow(_Summarised):
+    agent_id: int
+    name: str
+    code: str
+    team: str
+    summary: Summary
+    evaluations: int
+    last_at: datetime
+    previous_average: Decimal | None
+    band: Band | None
+    customer_rating: Decimal | None = None  # the average rating of the evaluated calls
+    rated: int = 0
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.average is None or self.previous_average is None:
+            return None
+        return self.average - self.previous_average
+
+
+def _per_agent(tenant_id: int, span: Period, filters: Filters):
+    return (select(Evaluation.agent_id.label("agent_id"), func.count(Evaluation.id).label("n"),
+                   func.count(Evaluation.total).label("scored"), func.sum(_scaled).label("total"),
+                   func.sum(_scaled * _scaled).label("total_sq"),
+                   func.avg(Evaluation.total).label("average"), func.max(Evaluation.submitted_at).label("last_at"))
+            .where(*counted(tenant_id, span, filters)).group_by(Evaluation.agent_id).subquery())
+
+
+def agents_page(tenant, period: ReportPeriod, filters: Filters = Filters(), *, search: str | None = None,
+                sort: str = "average", descending: bool = False, page: int = 1, per_page: int = 25) -> Page:
+    """The agents evaluated in the period, with their change from the previous period: one query a page."""
+    current = _per_agent(tenant.id, period.bounds, filters)
+    before = _per_agent(tenant.id, periods.previous(period, tenant.zone).bounds, filters)
+    change = current.c.average - before.c.average
+    order = {"name": Agent.display_name, "evaluations": current.c.n, "average": current.c.average,
+             "change": change, "last": current.c.last_at}[sort if sort in AGENT_SORTS else "average"]
+    order = order.desc() if descending else order.asc()
+    stmt = (select(Agent.id, Agent.display_name, Agent.code, Team.name, current.c.n, current.c.scored,
+                   current.c.total, current.c.total_sq, current.c.last_at, before.c.average,
+                   func.count().over().label("matching"))
+            .join(current, current.c.agent_id == Agent.id)
+            .outerjoin(before, before.c.agent_id == Agent.id).outerjoin(Team, Team.id == Agent.team_id)
+            .where(Agent.tenant_id == tenant.id)
+            .order_by(order.nulls_last(), Agent.display_name, Agent.id)
+            .limit(per_page).offset((max(page, 1) - 1) * per_page))
+    if search:
+        stmt = stmt.where(or_(Agent.display_name.icontains(search, autoescape=True),
+                              Agent.code.icontains(search, autoescape=True)))
+    rows = db.session.execute(stmt).all()
+    bands = tenant_bands(tenant)
+    agents = _with_ratings(tenant.id, period, filters, [_agent_row(row, bands) for row in rows])
+    return Page(agents, max(page, 1), per_page, int(rows[0].matching) if rows else 0)
+
+
+def _agent_row(row, bands: Sequence[Band]) -> AgentRow:
+    agent_id, name, code, team, n, scored, total, total_sq, last_at, previous, _ = row
+    summary = _summary(scored, total, total_sq)
+    return AgentRow(agent_id, name, code, team or UNTEAMED, summary, int(n), last_at,
+                    None if previous is None else _decimal(previous), band_for(mean(summary), bands))
+
+
+def _with_ratings(tenant_id: int, period: ReportPeriod, filters: Filters, rows: list[AgentRow]) -> list[AgentRow]:
+    """The customers' average rating of each listed agent's evaluated calls, beside the QA score."""
+    if not rows:
+        return rows
+    ratings = {agent_id: (share(int(points), int(rated)), int(rated)) for agent_id, points, rated in db.session.execute(
+        select(Evaluation.agent_id, func.coalesce(func.sum(Call.customer_rating), 0), func.count(Call.customer_rating))
+        .join(Call, Call.id == Evaluation.call_id)
+        .where(*counted(tenant_id, period.bounds, filters), Evaluation.agent_id.in_([r.agent_id for r in rows]))
+        .group_by(Evaluation.agent_id))}
+    return [_rated(row, *ratings.get(row.agent_id, (None, 0))) for row in rows]
+
+
+def _rated(row: AgentRow, average: Decimal | None, rated: int) -> AgentRow:
+    return replace(row, customer_rating=average, rated=rated)
+
+
+# ---- problem areas: criteria, systemic vs individual, topics -----------------------------------
+
+@dataclass(frozen=True)
+class FailingAgent:
+    agent_id: int
+    name: str
+    code: str
+    lost: int  # evaluations in which this agent lost points on the criterion
+    applicable: int
+
+
+@dataclass(frozen=True)
+class CriterionProblem:
+    key: str  # the criterion across scorecard versions
+    text: str
+    ability: str | None
+    applicable: int  # evaluations where it applied
+    lost: int  # ... and lost points
+    points_lost: Decimal
+    agents: int  # agents evaluated on it
+    agents_lost: int  # ... who lost points on it at least once
+    systemic: bool
+    failing_agents: list[FailingAgent] = field(default_factory=list)  # worst first, at most FAILING_AGENTS_LISTED
+
+    @property
+    def loss_share(self) -> Decimal | None:
+        return share(self.lost, self.applicable)
+
+    @property
+    def agent_share(self) -> Decimal | None:
+        return share(self.agents_lost, self.agents)
+
+
+def systemic_share(tenant) -> Decimal:
+    return Decimal(str(tenant.setting("systemic_share")))
+
+
+def criteria_problems(tenant, period: ReportPeriod, filters: Filters = Filters()) -> list[CriterionProblem]:
+    """Per criterion: how often it lost points, how many points, by how many agents; worst first.
+
+    A criterion lost by at least the tenant's systemic share of its agents is systemic (group
+    training); otherwise its failing agents are listed for individual coaching. One query: the
+    (criterion, agent) groups, with the criterion's totals and each agent's rank as windows.
+    """
+    ec = EvaluationCriterion
+    lost = and_(ec.applicable.is_(True), ec.earned < ec.possible)
+    per_agent = (
+        select(ec.criterion_key.label("key"), Evaluation.agent_id.label("agent_id"),
+               func.count(case((ec.applicable.is_(True), 1))).label("applicable"),
+               func.count(case((lost, 1))).label("lost"),
+               func.coalesce(func.sum(case((ec.applicable.is_(True), ec.possible - ec.earned))), 0).label("points"))
+        .join(Evaluation, Evaluation.id == ec.evaluation_id)
+        .where(*counted(tenant.id, period.bounds, filters), ec.tenant_id == tenant.id)
+        .group_by(ec.criterion_key, Evaluation.agent_id)
+        .having(func.count(case((ec.applicable.is_(True), 1))) > 0)
+        .subquery()
+    )
+    by_key = {"partition_by": per_agent.c.key}
+    ranked = select(
+        per_agent,
+        func.sum(per_agent.c.applicable).over(**by_key).label("c_applicable"),
+        func.sum(per_agent.c.lost).over(**by_key).label("c_lost"),
+        func.sum(per_agent.c.points).over(**by_key).label("c_points"),
+        func.sum(case((per_agent.c.lost > 0, 1), else_=0)).over(**by_key).label("c_agents_lost"),
+        func.count().over(**by_key).label("c_agents"),
+        func.row_number().over(partition_by=per_agent.c.key, order_by=(
+            per_agent.c.lost.desc(), per_agent.c.points.desc(), per_agent.c.agent_id)).label("rank"),
+    ).subquery()
+    rows = db.session.execute(
+        select(ranked, Agent.display_name, Agent.code).join(Agent, Agent.id == ranked.c.agent_id)
+        .where(ranked.c.rank <= FAILING_AGENTS_LISTED, Agent.tenant_id == tenant.id)
+        .order_by(ranked.c.key, ranked.c.rank)
+    ).mappings().all()
+    return _problems(rows, _criteria_texts({r["key"] for r in rows}), systemic_share(tenant))
+
+
+def _problems(rows, texts: dict[str, tuple[str, str | None]], threshold: Decimal) -> list[CriterionProblem]:
+    grouped: dict[str, list] = defaultdict(list)
+    for row in rows:
+        grouped[row["key"]].append(row)
+    problems = []
+    for key, members in grouped.items():
+        head = members[0]
+        agents, agents_lost = int(head["c_agents"]), int(head["c_agents_lost"])
+        systemic = agents_lost > 0 and Decimal(agents_lost) >= threshold * agents
+        failing = [] if systemic else [
+            FailingAgent(r["agent_id"], r["display_name"], r["code"], int(r["lost"]), int(r["applicable"]))
+            for r in members if r["lost"] > 0]
+        text, ability = texts.get(key, (key, None))
+        problems.append(CriterionProblem(key, text, ability, int(head["c_applicable"]), int(head["c_lost"]),
+                                         _decimal(head["c_points"]), agents, agents_lost, systemic, failing))
+    return sorted(problems, key=lambda p: (-(p.loss_share or 0), -p.points_lost, p.text))
+
+
+def _criteria_texts(keys: set[str]) -> dict[str, tuple[str, str | None]]:
+    """Each criterion key's text and ability tag as its newest version words them."""
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        select(Criterion.key, Criterion.text, Criterion.ability).where(Criterion.key.in_(keys)).order_by(Criterion.id)
+    )
+    return {key: (text, ability) for key, text, ability in rows}
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    topic: str
+    scores: Scores
+
+    @property
+    def fail_share(self) -> Decimal | None:
+        return share(self.scores.evaluations - self.scores.passed, self.scores.evaluations)
+
+
+NO_TOPIC = "(no topic)"
+
+
+def topic_problems(tenant, period: ReportPeriod, filters: Filters = Filters()) -> list[TopicRow]:
+    """Per call topic: the share of evaluations that failed and the average; worst first."""
+    rows = db.session.execute(
+        select(Call.topic, *_scores_columns()).join(Call, Call.id == Evaluation.call_id)
+        .where(*counted(tenant.id, period.bounds, filters)).group_by(Call.topic)
+    ).all()
+    found = [TopicRow(topic or NO_TOPIC, _scores(*values)) for topic, *values in rows]
+    return sorted(found, key=lambda t: (-(t.fail_share or 0), t.scores.average or 0, t.topic))
+
+
+# ---- SLA fulfilment ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SlaFulfilment:
+    """The SLA engine's agent-weeks over the ISO weeks the period touches (its own unit)."""
+
+    met: int  # agent-weeks with their required evaluations completed
+    counted: int  # agent-weeks the SLA counts (not short of calls to evaluate)
+    insufficient: int  # agent-weeks with fewer calls than the quota
+    weeks: list[ReportPeriod]
+
+    @property
+    def share(self) -> Decimal | None:
+        return share(self.met, self.counted)
+
+
+def sla_fulfilment(tenant, period: ReportPeriod, filters: Filters = Filters(),
+                   as_of: datetime | None = None) -> SlaFulfilment:
+    """The share of agent-weeks that met the SLA, from vendor_qa.sla.tracker's rows of each week.
+
+    A closed week is the SLA's permanent record; an open one is computed as of now. The channel
+    filter does not apply: the tenant's SLA policy says which channels count.
+    """
+    from vendor_qa.sla import tracker  # the SLA engine sits above reports in the import order
+
+    weeks = periods.weeks_overlapping(period.first, period.last, tenant.zone)
+    rows = [row for week in weeks for row in tracker.week_rows(tenant, week.key, as_of or utcnow())]
+    if filters.team_id is not None:
+        team = set(db.session.scalars(select(Agent.id).where(Agent.tenant_id == tenant.id,
+                                                             Agent.team_id == filters.team_id)))
+        rows = [row for row in rows if row.agent_id in team]
+    totals = tracker.totals(rows)
+    counted = totals.agents - totals.insufficient
+    return SlaFulfilment(totals.met, counted, totals.insufficient, weeks)
+
+
+# ---- the agent's quality file ------------------------------------------------------------------
+
+def agent_evaluations_statement(tenant, agent_id: int):
+    """Every counted evaluation of the agent, newest first (paginate it)."""
+    return (select(Evaluation).where(*counted(tenant.id, None), Evaluation.agent_id == agent_id)
+            .options(joinedload(Evaluation.call),
+                     joinedload(Evaluation.scorecard_version).joinedload(ScorecardVersion.scorecard))
+            .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc()))
+
+
+def agent_trend(tenant, agent_id: int, months: list[ReportPeriod]) -> list[TrendPoint]:
+    """The agent's scores month by month."""
+    span = Period(months[0].bounds.start, months[-1].bounds.end)
+    bucket = _bucket(Evaluation.submitted_at, [m.bounds for m in months])
+    rows = db.session.execute(
+        select(bucket, *_scores_columns()).where(*counted(tenant.id, span), Evaluation.agent_id == agent_id)
+        .group_by(bucket)
+    ).all()
+    found = {index: _scores(*values) for index, *values in rows}
+    return [TrendPoint(m, found.get(i, NO_SCORES)) for i, m in enumerate(months)]
+
+
+@dataclass(frozen=True)
+class AbilityScore:
+    earned: Decimal
+    possible: Decimal
+
+    @property
+    def percent(self) -> Decimal | None:
+        return 100 * self.earned / self.possible if self.possible else None
+
+
+@dataclass(frozen=True)
+class AbilityProfile:
+    tags: list[str]  # every tag seen, in the tenant's order first
+    months: list[ReportPeriod]
+    overall: dict[str, AbilityScore]  # over all the months
+    by_month: list[dict[str, AbilityScore]]  # one per month, same order
+
+
+def ability_profile(tenant, agent_id: int, months: list[ReportPeriod]) -> AbilityProfile:
+    """Earned / possible points of the agent's applicable criteria, per ability tag, overall and per month."""
+    ec = EvaluationCriterion
+    span = Period(months[0].bounds.start, months[-1].bounds.end)
+    bucket = _bucket(Evaluation.submitted_at, [m.bounds for m in months])
+    rows = db.session.execute(
+        select(bucket, Criterion.ability, func.sum(ec.earned), func.sum(ec.possible))
+        .select_from(ec).join(Evaluation, Evaluation.id == ec.evaluation_id).join(Criterion, Criterion.id == ec.criterion_id)
+        .where(*counted(tenant.id, span), Evaluation.agent_id == agent_id, ec.tenant_id == tenant.id,
+               ec.applicable.is_(True), Criterion.ability.is_not(None))
+        .group_by(bucket, Criterion.ability)
+    ).all()
+    by_month: list[dict[str, AbilityScore]] = [{} for _ in months]
+    overall: dict[str, AbilityScore] = {}
+    for index, tag, earned, possible in rows:
+        score = AbilityScore(_decimal(earned), _decimal(possible))
+        by_month[index][tag] = score
+        before = overall.get(tag, AbilityScore(Decimal(0), Decimal(0)))
+        overall[tag] = AbilityScore(before.earned + score.earned, before.possible + score.possible)
+    known = list(tenant.setting("ability_tags"))
+    tags = [t for t in known if t in overall] + sorted(t for t in overall if t not in known)
+    return AbilityProfile(tags, months, overall, by_month)

@@ -1,0 +1,128 @@
+"""A report's snapshot: the dashboard's aggregates of a period frozen into plain JSON.
+
+The figures come from the same functions as the live dashboard (vendor_qa.reports.dashboard),
+so a report and the dashboard of the same period agree. Exact values are kept as decimal
+text (an average is the exact quotient of the stored totals); the confidence interval, a
+float by nature, as repr text. The charts are the dashboard's own SVG, kept for the HTML
+view and the e-mail; the PDF draws the same data itself (see pdf.py).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from vendor_qa.models import utcnow
+from vendor_qa.reports import aggregates, dashboard
+from vendor_qa.reports.aggregates import AgentRow, Scores
+from vendor_qa.reports.periods import ReportPeriod
+from vendor_qa.scorecards.rules import tenant_bands
+from vendor_qa.scorecards.scoring import display
+
+SNAPSHOT_VERSION = 1
+AGENTS_PAGE = 500  # agents read per query while collecting the lowest band
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _scores(scores: Scores) -> dict[str, Any]:
+    interval = scores.interval
+    return {
+        "evaluations": scores.evaluations,
+        "scored": scores.summary.n,
+        "total": _text(scores.summary.total),
+        "average": _text(scores.average),
+        "ci_low": None if interval is None else repr(interval.low),
+        "ci_high": None if interval is None else repr(interval.high),
+        "passed": scores.passed,
+        "auto_failed": scores.auto_failed,
+        "pass_rate": _text(scores.pass_rate),
+        "auto_fail_rate": _text(scores.auto_fail_rate),
+    }
+
+
+def _sla(sla: aggregates.SlaFulfilment) -> dict[str, Any]:
+    return {"met": sla.met, "counted": sla.counted, "insufficient": sla.insufficient, "share": _text(sla.share),
+            "weeks": [w.key for w in sla.weeks]}
+
+
+def _criterion(problem: aggregates.CriterionProblem) -> dict[str, Any]:
+    return {
+        "key": problem.key, "text": problem.text, "ability": problem.ability,
+        "applicable": problem.applicable, "lost": problem.lost, "loss_share": _text(problem.loss_share),
+        "points_lost": _text(problem.points_lost), "agents": problem.agents, "agents_lost": problem.agents_lost,
+        "agent_share": _text(problem.agent_share), "systemic": problem.systemic,
+        "failing_agents": [{"name": a.name, "code": a.code, "lost": a.lost, "applicable": a.applicable}
+                           for a in problem.failing_agents],
+    }
+
+
+def _agent(row: AgentRow) -> dict[str, Any]:
+    return {"name": row.name, "code": row.code, "team": row.team, "evaluations": row.evaluations,
+            "average": _text(row.average), "previous_average": _text(row.previous_average)}
+
+
+def lowest_band_agents(tenant, period: ReportPeriod) -> list[AgentRow]:
+    """Every agent whose period average falls in the tenant's lowest band, worst first.
+
+    Reads the agents table ordered by average a page at a time and stops at the first
+    agent above the lowest band: a few queries however many agents the tenant has.
+    """
+    lowest = tenant_bands(tenant)[0]
+    found: list[AgentRow] = []
+    page = 1
+    while True:
+        rows = aggregates.agents_page(tenant, period, sort="average", page=page, per_page=AGENTS_PAGE).items
+        for row in rows:
+            if row.band is None or row.band.name != lowest.name:
+                return found
+            found.append(row)
+        if len(rows) < AGENTS_PAGE:
+            return found
+        page += 1
+
+
+def build_snapshot(tenant, period: ReportPeriod) -> dict[str, Any]:
+    """Everything a report shows, as JSON-safe plain data."""
+    found = dashboard.build(tenant, period)
+    drawn = dashboard.draw(tenant, found)
+    bands = tenant_bands(tenant)
+    return {
+        "version": SNAPSHOT_VERSION,
+        "tenant": tenant.name,
+        "period": {"key": period.key, "kind": period.kind, "label": period.label,
+                   "first": period.first.isoformat(), "last": period.last.isoformat()},
+        "generated_at": utcnow().isoformat(),
+        "systemic_share": _text(aggregates.systemic_share(tenant)),
+        "figures": _scores(found.overview.scores),
+        "sla": _sla(found.sla),
+        "trend": [{"week": p.period.key, **_scores(p.scores)} for p in found.overview.trend],
+        "bands": [{"name": c.band.name, "min_score": display(c.band.min_score), "color": c.band.color,
+                   "agents": c.agents} for c in found.bands],
+        "lowest_band": {"name": bands[0].name, "agents": [_agent(r) for r in lowest_band_agents(tenant, period)]},
+        "teams": [{"name": t.name, "agents": t.agents, **_scores(t.scores)} for t in found.teams],
+        "criteria": [_criterion(c) for c in found.criteria],
+        "topics": [{"topic": t.topic, "fail_share": _text(t.fail_share), **_scores(t.scores)} for t in found.topics],
+        "charts": {"trend": drawn.trend, "bands": drawn.bands},
+    }
+
+
+# ---- the snapshot's numbers as people read them (PDF, HTML view, e-mail) -------------------------
+
+def score_text(value: str | None) -> str:
+    """A score kept as decimal text, to one decimal half-up ("—" for none)."""
+    return display(None if value is None else Decimal(value))
+
+
+def percent_text(value: str | None) -> str:
+    """A share of 1 kept as decimal text, as a percentage to one decimal: "0.8125" -> "81.3%"."""
+    return "—" if value is None else f"{display(Decimal(value) * 100)}%"
+
+
+def interval_text(figures: dict[str, Any]) -> str:
+    """The 95% confidence interval of some figures' average, or "—" below two scores."""
+    if figures.get("ci_low") is None:
+        return "—"
+    return f"{score_text(figures['ci_low'])}–{score_text(figures['ci_high'])}"

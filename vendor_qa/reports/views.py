@@ -1,0 +1,103 @@
+"""The client's dashboard and each agent's quality file.
+
+The dashboard is one GET form: the period selector and filters swap the dashboard's body
+(HTMX, with the URL pushed), the agents table's search, order and pages swap the table
+alone; without JavaScript the same form loads the whole page. Graders appear nowhere here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, g, render_template, request
+from markupsafe import Markup
+from sqlalchemy import select
+
+from vendor_qa.auth.guards import roles
+from vendor_qa.auth.models import Role
+from vendor_qa.calls.models import Agent
+from vendor_qa.extensions import db, htmx
+from vendor_qa.reports import aggregates, charts, dashboard, periods
+from vendor_qa.reports.forms import AgentsTableForm, DashboardForm
+from vendor_qa.reports.statistics import Interval
+from vendor_qa.scorecards import scoring
+from vendor_qa.scorecards.rules import tenant_bands
+from vendor_qa.tenants.context import bind_tenant_from_url
+
+bp = Blueprint("reports", __name__, url_prefix="/t/<tenant>")
+bind_tenant_from_url(bp)
+
+CLIENT_SIDE = (Role.CLIENT_MANAGER, Role.VENDOR_ADMIN)
+AGENTS_PER_PAGE = 25
+EVALUATIONS_PER_PAGE = 25
+AGENTS_TARGET = "agents"  # the element the agents table swaps into
+BODY_TARGET = "dashboard-body"
+
+
+@bp.app_template_filter()
+def share_percent(value: Decimal | None) -> str:
+    """A share of 1 as a percentage to one decimal, half-up: 0.8125 -> "81.3%"."""
+    return "—" if value is None else f"{scoring.display(value * 100)}%"
+
+
+@bp.app_template_filter()
+def interval_text(value: Interval | None) -> str:
+    """A confidence interval to one decimal, or a dash where fewer than two scores give none."""
+    if value is None:
+        return "—"
+    return f"{scoring.display(Decimal(repr(value.low)))}–{scoring.display(Decimal(repr(value.high)))}"
+
+
+@bp.app_template_filter()
+def signed_score(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return ("+" if value > 0 else "") + scoring.display(value)
+
+
+def _page_number() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _kept_args(*dropped: str) -> dict[str, str]:
+    return {key: value for key, value in request.args.items() if key not in dropped and value}
+
+
+@bp.get("/dashboard")
+@roles(*CLIENT_SIDE)
+def dashboard_page():
+    form = DashboardForm.for_tenant(request.args)
+    period, filters = form.period(g.tenant.zone), form.filters()
+    table = AgentsTableForm(request.args)
+    table.validate()
+    agents = aggregates.agents_page(g.tenant, period, filters, search=table.search, sort=table.sort.data,
+                                    descending=table.dir.data == "desc", page=_page_number(),
+                                    per_page=AGENTS_PER_PAGE)
+    context = dict(form=form, table=table, period=period, agents=agents, args=_kept_args("page"))
+    if htmx and htmx.target == AGENTS_TARGET:
+        return render_template("reports/_agents.html", **context)
+    found = dashboard.build(g.tenant, period, filters)
+    drawn = dashboard.draw(g.tenant, found)
+    context.update(d=found, charts={"trend": Markup(drawn.trend), "bands": Markup(drawn.bands)},
+                   systemic_share=aggregates.systemic_share(g.tenant))
+    template = "reports/_dashboard_body.html" if htmx and htmx.target == BODY_TARGET else "reports/dashboard.html"
+    return render_template(template, **context)
+
+
+@bp.get("/agents/<int:agent_id>/quality")
+@roles(*CLIENT_SIDE)
+def quality_file(agent_id: int):
+    agent = db.first_or_404(select(Agent).where(Agent.id == agent_id))
+    months = periods.months_back(g.tenant.zone, aggregates.QUALITY_FILE_MONTHS)
+    trend = aggregates.agent_trend(g.tenant, agent.id, months)
+    profile = aggregates.ability_profile(g.tenant, agent.id, months)
+    page = db.paginate(aggregates.agent_evaluations_statement(g.tenant, agent.id), per_page=EVALUATIONS_PER_PAGE,
+                       max_per_page=100, error_out=False)
+    drawn = {
+        "trend": charts.score_trend(trend, tenant_bands(g.tenant), lambda p: f"{p.period.first:%b %Y}",
+                                    "Average score per month", "Month"),
+        "profile": charts.ability_profile(profile),
+        "change": charts.ability_change(profile),
+    }
+    return render_template("reports/quality_file.html", agent=agent, trend=trend, profile=profile, page=page,
+                           args=_kept_args("page"), charts={k: Markup(v) for k, v in drawn.items()})
