@@ -27,16 +27,19 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, title: str, message: str):
+def render_error(status: int, title: str, message: str):
     if _wants_json():
         return jsonify({"error": title, "message": message}), status
+    if request.headers.get("HX-Request") == "true":
+        # htmx does not swap an error into the page's target; app.js shows this in the alert bar.
+        return render_template("errors/_message.html", status=status, title=title, message=message), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _render(400, "Form expired", "The form was open too long or came from elsewhere. "
+        return render_error(400, "Form expired", "The form was open too long or came from elsewhere. "
                        "Reload the page and submit it again.")
 
     @app.errorhandler(HTTPException)
@@ -45,11 +48,11 @@ def register(app: Flask) -> None:
         message = ADVICE.get(status, error.description)
         if status != 429 and error.description and error.description != type(error).description:
             message = error.description  # a view said something specific
-        return _render(status, error.name, message)
+        return render_error(status, error.name, message)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
         if app.config.get("PROPAGATE_EXCEPTIONS"):
             raise error
-        return _render(500, InternalServerError.name, ADVICE[500])
+        return render_error(500, InternalServerError.name, ADVICE[500])

@@ -148,6 +148,17 @@ def test_published_versions_refuse_edits_with_409(tenant, admin, client):
         assert [c.text for c in versions.get_version(version.id).criteria][:1] == ["Greets"]
 
 
+def test_an_htmx_edit_refused_with_409_answers_with_its_reason_alone(tenant, admin, client):
+    # htmx does not swap error answers: the page shows this short text in its alert bar.
+    version = make_version(tenant)
+    crit = version.criteria[0]
+    refused = client.post(f"{base(tenant)}/criteria/{crit.id}/move", data={"direction": "down"},
+                          headers={"HX-Request": "true"})
+    assert refused.status_code == 409
+    body = text(refused)
+    assert "cannot be changed" in body and "<html" not in body
+
+
 def test_edit_on_a_published_scorecard_opens_a_new_draft(tenant, admin, client):
     version = make_version(tenant)
     response = client.post(f"{base(tenant)}/{version.scorecard_id}/draft")

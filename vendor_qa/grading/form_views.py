@@ -15,6 +15,7 @@ from sqlalchemy import select
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls.pii import mask_pii
+from vendor_qa.errors import render_error
 from vendor_qa.extensions import db, htmx
 from vendor_qa.grading import evaluations, results
 from vendor_qa.grading.evaluations import Assessment, Entry, EvaluationLocked
@@ -33,8 +34,7 @@ ANSWER_LABELS = {"yes": "Yes", "no": "No", "full": "Full", "partial": "Partial",
 
 @bp.errorhandler(EvaluationLocked)
 def _locked(error: EvaluationLocked):
-    return render_template("errors/error.html", status=409, title="Cannot change this evaluation",
-                           message=str(error)), 409
+    return render_error(409, "Cannot change this evaluation", str(error))
 
 
 @bp.app_template_filter()

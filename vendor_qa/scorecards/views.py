@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
+from vendor_qa.errors import render_error
 from vendor_qa.extensions import db, htmx
 from vendor_qa.scorecards import engine, rules, scoring, transfer, versions
 from vendor_qa.scorecards.forms import BandsForm, CriterionForm, ImportForm, PublishForm, ScorecardForm, SectionForm
@@ -34,7 +35,7 @@ PER_PAGE = 25
 
 @bp.errorhandler(versions.VersionLocked)
 def _locked(error: versions.VersionLocked):
-    return render_template("errors/error.html", status=409, title="Version is locked", message=str(error)), 409
+    return render_error(409, "Version is locked", str(error))
 
 
 @bp.app_template_global()
