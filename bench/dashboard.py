@@ -5,8 +5,9 @@
 Creates a scratch database on that PostgreSQL server (dropped at the end) with one tenant
 (Europe/Oslo) of AGENTS agents in 20 teams, a published 10-criterion scorecard, and
 EVALUATIONS submitted evaluations spread evenly over the last 365 days, each with its call,
-its assignment (1% calibration) and its 10 criterion rows, written with COPY. Then, after
-VACUUM ANALYZE:
+its assignment (1% calibration) and its 10 criterion rows, written with COPY; then the
+report rollups that the submissions would have kept (`rollups.rebuild`, timed), and
+VACUUM ANALYZE. Then:
 
 1. app: GET /t/bench/dashboard?view=month&month=<last full month> through the Flask test
    client as the tenant's client manager (the whole page: figures, trend, bands, teams, the
@@ -14,10 +15,12 @@ VACUUM ANALYZE:
 2. bare: one SQL query of the per-agent averages of that month on the same data (the client
    figure: submitted, not calibration), median of RUNS.
 
-Prints both and the ratio app / bare (target <= 3), first with the indexes the migrations
-create, then again with the extra indexes of EXTRA_INDEXES added by hand to the scratch
-database (the migrations are not changed here; the report proposes them). With --profile
-each aggregate is also timed on its own.
+Prints both and the ratio app / bare (target <= 3) twice: first as loaded, with every SLA
+week open (the dashboard's SLA tile then computes each of the month's weeks live), then
+after closing the past weeks with the SLA engine's own `tracker.close_week`, the state the
+SLA's weekly close job leaves in production (the tile reads the closed weeks' record).
+Finally it times the month's report build (`jobs.build_report`: figures, PDF, CSVs; target
+under 60 s). With --profile each aggregate is also timed on its own.
 """
 
 from __future__ import annotations
@@ -62,14 +65,6 @@ BARE = (
     "AND e.submitted_at < %(end)s AND e.assignment_id NOT IN "
     "(SELECT a.id FROM assignment a WHERE a.tenant_id = %(tenant)s AND a.reason = 'calibration') "
     "GROUP BY e.agent_id"
-)
-# Proposed for a migration: the calibration exclusion, and index-only reads of the month's rows.
-EXTRA_INDEXES = (
-    "CREATE INDEX ix_assignment_tenant_calibration ON assignment (tenant_id, id) WHERE reason = 'calibration'",
-    "CREATE INDEX ix_evaluation_tenant_submitted_report ON evaluation (tenant_id, submitted_at) "
-    "INCLUDE (agent_id, call_id, assignment_id, status, total, passed, auto_failed)",
-    "CREATE INDEX ix_evaluation_criterion_report ON evaluation_criterion (evaluation_id) "
-    "INCLUDE (tenant_id, criterion_key, applicable, earned, possible)",
 )
 
 
@@ -173,7 +168,39 @@ def load_evaluations(url: str, tenant_id: int, agents: int, count: int, criteria
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+    rebuild_rollups(url, tenant_id)
+    with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+
+
+def rebuild_rollups(url: str, tenant_id: int) -> None:
+    """The report rollups that submitting these evaluations one by one would have kept."""
+    from vendor_qa.reports import jobs
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1)})
+    began = time.perf_counter()
+    with app.app_context():
+        jobs.rebuild_rollups(tenant_id)
+    print(f"report rollups rebuilt in {time.perf_counter() - began:.0f} s")
+
+
+def close_past_weeks(app, tenant_id: int) -> int:
+    """Close every SLA week that has ended, as the SLA's weekly job does; the number closed."""
+    from vendor_qa.sla import tracker, weeks
+
+    now = datetime.now(timezone.utc)
+    closed = 0
+    with app.app_context(), tenant_scope(tenant_id):
+        zone = db.session.get(Tenant, tenant_id).timezone
+        at = now - timedelta(days=372)
+        while True:
+            week = weeks.week_of(at, zone)
+            end = weeks.week_bounds(week, zone)[1]
+            if end > now:
+                return closed
+            closed += tracker.close_week(tenant_id, week, now)
+            at = end + timedelta(hours=1)
 
 
 BAND_FLOORS = [(Decimal(str(b.min_score)), b.name) for b in reversed(DEFAULT_BANDS)]
@@ -260,6 +287,15 @@ def profile(app, tenant_id: int, month: str) -> None:
             print(f"  {name:28s} {median_seconds(step, 3) * 1000:8.1f} ms")
 
 
+def build_seconds(app, tenant_id: int, month: str) -> float:
+    from vendor_qa.reports import jobs
+
+    with app.app_context():
+        began = time.perf_counter()
+        jobs.build_report(tenant_id, month)
+        return time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=2_000)
@@ -287,11 +323,10 @@ def main() -> None:
                 "SELECT count(*) FROM evaluation WHERE submitted_at >= :s AND submitted_at < :e"),
                 {"s": _period(tenant_id, month).bounds.start, "e": _period(tenant_id, month).bounds.end}).scalar()
         print(f"month {month}: {in_month:,} evaluations")
-        for label, indexes in (("indexes of the migrations", ()), ("with the proposed extra indexes", EXTRA_INDEXES)):
-            with psycopg.connect(plain_url, autocommit=True) as conn:
-                for statement in indexes:
-                    conn.execute(statement)
-                if indexes:
+        for label in ("SLA weeks open (as loaded)", "past SLA weeks closed (as in production)"):
+            if "closed" in label:
+                print(f"closed {close_past_weeks(app, tenant_id)} past SLA weeks")
+                with psycopg.connect(plain_url, autocommit=True) as conn:
                     conn.execute("VACUUM ANALYZE")
             app_seconds, bare_seconds = measure(app, plain_url, tenant_id, month, args.runs)
             print(f"{label}:")
@@ -300,6 +335,7 @@ def main() -> None:
             print(f"  ratio app / bare                        : {app_seconds / bare_seconds:8.2f}  (target <= 3)")
             if args.profile:
                 profile(app, tenant_id, month)
+        print(f"monthly report build (PDF included): {build_seconds(app, tenant_id, month):.1f} s  (target < 60 s)")
     finally:
         if args.keep:
             print(f"kept: {plain_url}")

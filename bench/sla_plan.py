@@ -100,8 +100,8 @@ def load(tenant_id: int, agents: int, calls: int, graders: int, low_rated: float
             for n in range(graders):
                 copy.write_row((f"grader{n}@bench.example", f"Grader {n}", "x", "grader", f"G-B{n:03d}", True,
                                 now, now))
-        cur.execute("INSERT INTO grader_certification (grader_id, tenant_id, active, certified_at) "
-                    "SELECT id, %s, true, %s FROM \"user\" WHERE role = 'grader'", (tenant_id, now))
+        cur.execute("INSERT INTO grader_certification (grader_id, tenant_id, active, certified_at, activated_at) "
+                    "SELECT id, %s, true, %s, %s FROM \"user\" WHERE role = 'grader'", (tenant_id, now, now))
     db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()

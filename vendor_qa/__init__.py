@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from vendor_qa.calibration.views import bp as calibration_bp
     from vendor_qa.calls.import_views import bp as imports_bp
     from vendor_qa.calls.views import bp as calls_bp
+    from vendor_qa.disputes.views import bp as disputes_bp
     from vendor_qa.grading.admin_views import bp as assignments_bp
     from vendor_qa.grading.views import bp as grading_bp
     from vendor_qa.scorecards.views import bp as scorecards_bp
@@ -77,8 +78,18 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, tenants_bp, calls_bp, imports_bp, grading_bp, assignments_bp, scorecards_bp, api_bp,
                form_views.bp, mine_views.bp, client_views.bp, reports_bp, report_archive_bp,
-               sla_views.bp, sla_views.tenant_bp, sla_views.client_bp, calibration_bp, audit_bp):
+               sla_views.bp, sla_views.tenant_bp, sla_views.client_bp, sla_views.admin_bp, calibration_bp, audit_bp,
+               disputes_bp):
         app.register_blueprint(bp)
+    register_reliability(app)
+
+
+def register_reliability(app: Flask) -> None:
+    """The grader reliability pages, and double grades started on each submitted sample."""
+    from vendor_qa.calibration import doubles  # noqa: F401  (connects to grading.signals.evaluation_scored)
+    from vendor_qa.calibration.reliability_views import bp
+
+    app.register_blueprint(bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -4,6 +4,7 @@ from vendor_qa.audit import models as audit_models  # noqa: F401
 from vendor_qa.auth import models as auth_models  # noqa: F401
 from vendor_qa.calibration import models as calibration_models  # noqa: F401
 from vendor_qa.calls import models as calls_models  # noqa: F401
+from vendor_qa.disputes import models as disputes_models  # noqa: F401
 from vendor_qa.grading import models as grading_models  # noqa: F401
 from vendor_qa.reports import models as reports_models  # noqa: F401
 from vendor_qa.scorecards import models as scorecards_models  # noqa: F401

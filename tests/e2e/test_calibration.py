@@ -8,13 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.steps import answer
 from tests.integration import grading_helpers as gh
 
 pytestmark = pytest.mark.e2e
-
-
-def _answer(page, criterion: str, answer: str) -> None:
-    page.get_by_role("radiogroup", name=criterion).get_by_label(answer, exact=True).check()
 
 
 def _grade(page, log_in, grader, name_answer: str, name_comment: str | None = None) -> None:
@@ -25,10 +22,10 @@ def _grade(page, log_in, grader, name_answer: str, name_comment: str | None = No
     row.get_by_role("link", name="Grade").click()
     page.wait_for_url(re.compile(r"/grading/assignments/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("CAL-1")
-    _answer(page, "Greets the customer", "Yes")
-    _answer(page, "Asks for the customer's name", name_answer)
-    _answer(page, "Solves the problem", "Yes")
-    _answer(page, "Explains the next steps", "4")
+    answer(page, "Greets the customer", "Yes")
+    answer(page, "Asks for the customer's name", name_answer)
+    answer(page, "Solves the problem", "Yes")
+    answer(page, "Explains the next steps", "4")
     page.get_by_label("What went well").fill("Friendly and quick.")
     page.get_by_label("What to improve").fill("Confirm the fix at the end.")
     page.get_by_role("button", name="Submit evaluation").click()

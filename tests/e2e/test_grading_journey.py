@@ -8,15 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.integration import grading_helpers as gh
+from tests.e2e.steps import answer
 from vendor_qa.extensions import db
 from vendor_qa.grading.assignments import create_assignment
 from vendor_qa.tenants.scoping import tenant_scope
 
 pytestmark = pytest.mark.e2e
-
-
-def _answer(page, criterion: str, answer: str) -> None:
-    page.get_by_role("radiogroup", name=criterion).get_by_label(answer, exact=True).check()
 
 
 def test_claim_grade_submit_and_the_client_sees_it(build, log_in, page):
@@ -39,12 +36,12 @@ def test_claim_grade_submit_and_the_client_sees_it(build, log_in, page):
 
     # The total follows the answers as they are given.
     total = page.locator("#score-panel #preview-total")
-    _answer(page, "Greets the customer", "Yes")
-    _answer(page, "Solves the problem", "Yes")
-    _answer(page, "Explains the next steps", "4")
-    _answer(page, "Asks for the customer's name", "Full")
+    answer(page, "Greets the customer", "Yes")
+    answer(page, "Solves the problem", "Yes")
+    answer(page, "Explains the next steps", "4")
+    answer(page, "Asks for the customer's name", "Full")
     expect(total).to_contain_text("100.0")
-    _answer(page, "Asks for the customer's name", "Partial")
+    answer(page, "Asks for the customer's name", "Partial")
     expect(total).to_contain_text("87.5")  # 35 of 40 points
     expect(page.locator("#draft-status")).to_contain_text(re.compile(r"Draft saved \d\d:\d\d"))
 

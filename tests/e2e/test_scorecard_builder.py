@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.steps import answer
+
 pytestmark = pytest.mark.e2e
 
 
@@ -31,10 +33,6 @@ def _wait_for_autofocus(form) -> None:
     expect(form.get_by_label("What the grader checks")).to_be_focused()
 
 
-def _answer(page, criterion: str, answer: str) -> None:
-    page.get_by_role("radiogroup", name=criterion).get_by_label(answer, exact=True).check()
-
-
 def test_build_preview_publish_edit_and_publish_again(build, log_in, page):
     build.tenant(slug="acme", name="Acme Telecom")
     log_in(build.admin())
@@ -56,11 +54,11 @@ def test_build_preview_publish_edit_and_publish_again(build, log_in, page):
     assert page.url == editor_url
 
     # The live preview: 10 of 10 + half of 20 = 20 of 30 -> 66.7, band "train".
-    _answer(page, "Greets the customer", "Yes")
-    _answer(page, "Solves the issue", "Partial")
+    answer(page, "Greets the customer", "Yes")
+    answer(page, "Solves the issue", "Partial")
     expect(page.locator("#preview-total")).to_contain_text("66.7")
     expect(page.locator("#preview-total")).to_contain_text("train")
-    _answer(page, "Solves the issue", "Full")
+    answer(page, "Solves the issue", "Full")
     expect(page.locator("#preview-total")).to_contain_text("100.0")
 
     page.get_by_label("What changed").fill("First version")

@@ -1,4 +1,5 @@
-"""The vendor's SLA board in a browser: it updates by itself after a grader submits an evaluation."""
+"""The vendor's SLA board in a browser: it updates by itself after a grader submits an evaluation;
+the grader capacity page it links to edits a capacity in place."""
 
 from __future__ import annotations
 
@@ -45,3 +46,24 @@ def test_the_board_shows_a_submitted_evaluation_without_a_reload(build, log_in, 
 
     expect(row.locator("[data-cell=completed]")).to_have_text("1 / 3", timeout=POLL_WAIT_MS)
     assert page.url == url  # updated in place by the board's polling, not by a reload
+
+
+def test_a_graders_capacity_is_edited_in_place(build, log_in, page):
+    grader = build.grader(build.tenant(slug="capacity-co"))
+    log_in(build.admin())
+    page.goto("/sla/")
+    page.get_by_role("link", name="Grader capacity").click()
+    row = page.locator(f"#grader-{grader.id}")
+    field = row.get_by_label(f"Daily capacity of {grader.name}")
+    url = page.url
+
+    field.fill("501")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#grader-{grader.id} [role=alert]")).to_have_text(
+        "Give a whole number of evaluations a day, from 0 to 500.")
+
+    page.locator(f"#grader-{grader.id}").get_by_label(f"Daily capacity of {grader.name}").fill("45")
+    page.locator(f"#grader-{grader.id}").get_by_role("button", name="Save").click()
+    expect(page.locator(f"#grader-{grader.id} [role=status]")).to_have_text("saved")
+    expect(page.locator(f"#grader-{grader.id} [data-cell=free]")).to_have_text("45")
+    assert page.url == url  # swapped in place, no page load

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import Assignment, Evaluation
 from vendor_qa.models import utcnow
+from vendor_qa.reports import aggregates, periods
 from vendor_qa.scorecards import versions
+from vendor_qa.sla import tracker, weeks
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
 
@@ -51,6 +53,21 @@ class Card:
 
 def full_marks(card: Card) -> dict[str, str]:
     return {**card.answers(), "feedback_good": "Warm greeting and a clear fix.", "feedback_improve": "Keep it up."}
+
+
+def strict(card: Card) -> dict[str, str]:
+    """A harsher grader: partial name, 2 of 4 on next steps (with the comments lost points need)."""
+    return {**card.answers(name="partial", steps="2"), **card.comment("Asks", "Never used it"),
+            **card.comment("Explains", "Vague"), "feedback_good": "Polite.", "feedback_improve": "Be clearer."}
+
+
+def grade(login, grader, assignment_id: int, form: dict[str, str]):
+    """The grader opens the assignment and submits the form through the web, as in the browser."""
+    client = login(grader)
+    client.get(f"/grading/assignments/{assignment_id}")
+    response = client.post(f"/grading/assignments/{assignment_id}", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
 
 
 def scorecard(tenant: Tenant, name: str = "Inbound calls") -> Card:
@@ -97,3 +114,17 @@ def evaluation(evaluation_id: int) -> Evaluation:
     with all_tenants("test inspection"):
         db.session.expire_all()
         return db.session.scalar(select(Evaluation).where(Evaluation.id == evaluation_id))
+
+
+def client_figures(tenant: Tenant, agent_id: int) -> tuple:
+    """What the client and the SLA see of the tenant now: the month's scores and problem areas,
+    the agent's evaluations, the week's SLA counts. Work that must not count leaves them alone."""
+    period = periods.current_month(tenant.zone)
+    week = weeks.week_of(utcnow(), tenant.timezone)
+    with tenant_scope(tenant.id):
+        db.session.expire_all()
+        return (aggregates.overview(tenant, period).scores,
+                aggregates.criteria_problems(tenant, period),
+                db.session.scalar(select(func.count()).select_from(
+                    aggregates.agent_evaluations_statement(tenant, agent_id).subquery())),
+                [(r.assigned, r.completed, r.overdue) for r in tracker.live_rows(tenant, week, utcnow())])

@@ -2,7 +2,8 @@
 
 Each evaluation gets its own call, an assignment of the given reason and its criterion rows;
 its total, pass and band follow the scoring rules (100 x earned / possible of the applicable
-criteria, pass mark 76, the default bands), so the stored rows look like the grading form's.
+criteria, pass mark 76, the default bands), so the stored rows look like the grading form's,
+and `evaluation_scored` is sent as a submission sends it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment, Evaluation, EvaluationCriterion
+from vendor_qa.grading.signals import evaluation_scored
 from vendor_qa.scorecards import versions
 from vendor_qa.scorecards.scoring import DEFAULT_BANDS, DEFAULT_PASS_MARK, band_for
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
@@ -69,6 +71,8 @@ def evaluate(build, tenant, agent, grader, card: Card, credits: list[Decimal | N
                                 feedback_good=f"Good call {call.external_id}", feedback_improve="Slow down.",
                                 criteria=rows)
         db.session.add_all([assignment, evaluation])
+        db.session.flush()
+        evaluation_scored.send(evaluation)  # as a submission does: the report rollups follow
         db.session.commit()
         return evaluation.id
 

@@ -8,7 +8,7 @@ import pkgutil
 import pytest
 
 from tests.integration import access
-from tests.integration.access import ADMIN, ANON, EVERY_ROLE, GRADER, MANAGER, Route, World
+from tests.integration.access import ANON, EVERY_ROLE, GRADER, MANAGER, Route, World
 
 
 def _all_routes() -> list[Route]:

@@ -49,7 +49,7 @@ def _september(world):
 def _ci(totals: list[Decimal]) -> tuple[float, float]:
     floats = [float(t) for t in totals]
     low, high = scipy_stats.t.interval(0.95, len(floats) - 1, loc=plain_mean(floats), scale=scipy_stats.sem(floats))
-    return float(low), float(high)
+    return max(float(low), 0.0), min(float(high), 100.0)  # shown clamped to the score range
 
 
 def _figure(html: str, name: str) -> str:

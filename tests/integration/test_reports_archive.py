@@ -122,27 +122,81 @@ def test_the_cli_explains_bad_input(world, runner):
     assert unknown.exit_code == 2 and "no tenant" in unknown.output
 
 
-@pytest.mark.parametrize("moment, due", [
-    ("2026-11-23T05:10:00+00:00", ["2026-W47"]),  # Monday 06:10 in Oslo
-    ("2026-11-23T06:10:00+00:00", []),  # 07:10 in Oslo
-    ("2026-12-01T05:00:00+00:00", ["2026-11"]),  # the 1st, a Tuesday
-    ("2026-06-01T04:30:00+00:00", ["2026-W22", "2026-05"]),  # Monday the 1st, summer time
-    ("2026-11-24T05:10:00+00:00", []),  # Tuesday
+LONG_AGO = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("moment, week, month", [
+    ("2026-11-23T05:10:00+00:00", "2026-W47", "2026-10"),  # Monday 06:10 in Oslo: last week is due
+    ("2026-11-23T04:50:00+00:00", "2026-W46", "2026-10"),  # 05:50: not yet
+    ("2026-12-01T05:00:00+00:00", "2026-W48", "2026-11"),  # the 1st, a Tuesday, 06:00
+    ("2026-06-01T04:30:00+00:00", "2026-W22", "2026-05"),  # Monday the 1st, summer time
+    ("2026-11-24T05:10:00+00:00", "2026-W47", "2026-10"),  # Tuesday: still due (caught up if missed)
 ])
-def test_the_schedule_is_monday_and_the_first_at_six_tenant_time(build, moment, due):
-    tenant = build.tenant(timezone="Europe/Oslo")
-    assert jobs.due_periods(tenant, datetime.fromisoformat(moment)) == due
+def test_reports_are_due_monday_and_the_first_at_six_tenant_time(build, moment, week, month):
+    tenant = build.tenant(timezone="Europe/Oslo", created_at=LONG_AGO)
+    due = jobs.due_periods(tenant, datetime.fromisoformat(moment))
+    weeks, months = [p for p in due if "W" in p], [p for p in due if "W" not in p]
+    assert weeks[-1] == week and len(weeks) <= jobs.CATCH_UP_WEEKS
+    assert months[-1] == month and len(months) == jobs.CATCH_UP_MONTHS
 
 
-def test_the_hourly_dispatcher_enqueues_due_reports_with_delivery(build):
-    oslo, tokyo = build.tenant(timezone="Europe/Oslo"), build.tenant(timezone="Asia/Tokyo")
-    build.tenant(timezone="Europe/Oslo", active=False)
-    assert jobs.dispatch_reports("2026-11-23T05:00:00+00:00") == 1
-    [job] = queue().get_jobs()
-    assert job.args == (oslo.id, "2026-W47", None, True) and job.retries_left == jobs.BUILD_RETRY.max
-    assert jobs.dispatch_reports("2026-11-22T21:00:00+00:00") == 1  # Monday 06:00 in Tokyo
-    assert queue().get_jobs()[-1].args[0] == tokyo.id
-    assert jobs.dispatch_reports(datetime(2026, 11, 23, 12, tzinfo=timezone.utc).isoformat()) == 0
+def test_the_window_and_the_tenants_start_bound_what_is_owed(build):
+    old = build.tenant(timezone="Europe/Oslo", created_at=LONG_AGO)
+    new = build.tenant(timezone="Europe/Oslo", created_at=datetime(2026, 11, 10, 12, tzinfo=timezone.utc))
+    monday = datetime(2026, 11, 23, 5, 10, tzinfo=timezone.utc)
+    assert jobs.due_periods(old, monday) == ["2026-09", "2026-10", "2026-W44", "2026-W45", "2026-W46", "2026-W47"]
+    assert jobs.due_periods(new, monday) == ["2026-W46", "2026-W47"]  # nothing from before it existed
+
+
+def test_the_hourly_dispatcher_catches_up_missed_runs_once(build):
+    oslo = build.tenant(timezone="Europe/Oslo", created_at=LONG_AGO)
+    tokyo = build.tenant(timezone="Asia/Tokyo", created_at=datetime(2026, 11, 16, tzinfo=timezone.utc))
+    build.tenant(timezone="Europe/Oslo", active=False, created_at=LONG_AGO)
+    # The scheduler was down all Monday: Tuesday noon's run makes up for it.
+    assert jobs.dispatch_reports("2026-11-24T12:00:00+00:00") == 7
+    jobs_by_tenant = {}
+    for job in queue().get_jobs():
+        jobs_by_tenant.setdefault(job.args[0], []).append(job.args[1:])
+        assert job.retries_left == jobs.BUILD_RETRY.max
+    assert jobs_by_tenant == {
+        oslo.id: [(p, None, True) for p in ("2026-09", "2026-10", "2026-W44", "2026-W45", "2026-W46", "2026-W47")],
+        tokyo.id: [("2026-W47", None, True)]}
+    assert jobs.dispatch_reports("2026-11-24T12:00:00+00:00") == 0  # a rerun dispatches nothing twice
+    assert jobs.dispatch_reports("2026-11-25T12:00:00+00:00") == 0  # nor does the next hour's run
+    assert jobs.dispatch_reports("2026-11-30T05:00:00+00:00") == 2  # next Monday: W48 of each
+    assert len(_reports(oslo)) == 7 and all(r.scheduled and r.status == "queued" for r in _reports(oslo))
+
+
+def test_a_dispatched_report_is_built_and_delivered_once(world, app):
+    world.tenant.created_at = LONG_AGO
+    db.session.commit()
+    sent_before = set(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))
+    assert jobs.dispatch_reports("2026-11-02T05:30:00+00:00") == 6  # October's among them
+    [job] = [j for j in queue().get_jobs() if j.args[:2] == (world.tenant.id, "2026-10")]
+    for _ in range(2):  # the job run twice (a retry, a second worker): one report, one e-mail
+        report_id = jobs.build_report(*job.args)
+        for delivery in [j for j in queue().get_jobs() if j.func_name.endswith("deliver_report")]:
+            jobs.deliver_report(*delivery.args)
+    october = [r for r in _reports(world.tenant) if r.period == "2026-10"]
+    assert [r.id for r in october] == [report_id] and october[0].ready
+    assert [d.status for d in october[0].deliveries] == ["sent"]  # the tenant manager
+    outbox = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+              for p in set(Path(app.config["OUTBOX_DIR"]).glob("*.eml")) - sent_before]
+    assert len([m for m in outbox if "October 2026" in m["Subject"]]) == 1
+
+
+def test_a_dispatch_that_could_not_enqueue_leaves_the_period_to_the_next_run(build, monkeypatch):
+    tenant = build.tenant(timezone="Europe/Oslo", created_at=datetime(2026, 11, 16, tzinfo=timezone.utc))
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(jobs, "enqueue_build", down)
+    with pytest.raises(ConnectionError):
+        jobs.dispatch_reports("2026-11-23T06:00:00+00:00")
+    assert _reports(tenant) == []
+    monkeypatch.undo()
+    assert jobs.dispatch_reports("2026-11-23T06:00:00+00:00") == 1
 
 
 def test_one_scheduled_report_per_period(world):

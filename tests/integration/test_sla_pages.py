@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from tests.integration import sla_helpers as sla
 from vendor_qa.auth.models import User
+from vendor_qa.calibration import service
 from vendor_qa.extensions import db
 from vendor_qa.models import utcnow
 from vendor_qa.sla import planner, weeks
@@ -122,3 +125,27 @@ def test_the_api_returns_the_weeks_rows_and_totals(app, build, client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert "week" in [p["name"] for p in document["paths"]["/sla"]["get"]["parameters"]]
     assert "SlaWeek" in document["components"]["schemas"]
+
+
+def test_the_board_shows_whether_each_tenants_calibration_is_up_to_date(app, build, login):
+    off = sla.sla_tenant(build, slug="cal-off")
+    off.settings = {"calibration_every_days": 0}
+    recent = sla.sla_tenant(build, slug="cal-recent")
+    overdue = sla.sla_tenant(build, slug="cal-overdue")  # the default cadence, 14 days, and no session
+    db.session.commit()
+    graders = [build.grader(recent).id, build.grader(recent).id]
+    call = build.call(build.agent(recent))
+    with tenant_scope(recent.id):
+        service.create_session(recent, call, graders, utcnow() + timedelta(days=3), None)
+        db.session.commit()
+
+    html = login(build.admin()).get("/sla/", headers={"HX-Request": "true"}).get_data(as_text=True)
+
+    def cell(tenant):
+        row = html[html.index(f'data-tenant="{tenant.slug}"'):]
+        return row[row.index('data-cell="calibration"'):row.index("</td>", row.index('data-cell="calibration"'))]
+
+    assert "no cadence" in cell(off)
+    assert "up to date" in cell(recent) and (utcnow() + timedelta(days=14)).strftime("%Y-%m-%d") in cell(recent)
+    assert "due" in cell(overdue) and "never" in cell(overdue)
+    assert f'href="/t/{recent.slug}/calibration/"' in cell(recent)

@@ -28,10 +28,10 @@ def test_no_mean_without_values_and_no_interval_below_two():
 
 
 def test_a_known_interval():
-    # 70, 80, 90: mean 80, s = 10, t(0.975, 2) = 4.302653; half-width 4.302653 * 10 / sqrt(3).
-    found = interval(summarize([70, 80, 90]))
-    assert found.low == pytest.approx(80 - 24.8414, abs=1e-4)
-    assert found.high == pytest.approx(80 + 24.8414, abs=1e-4)
+    # 60, 70, 80: mean 70, s = 10, t(0.975, 2) = 4.302653; half-width 4.302653 * 10 / sqrt(3).
+    found = interval(summarize([60, 70, 80]))
+    assert found.low == pytest.approx(70 - 24.8414, abs=1e-4)
+    assert found.high == pytest.approx(70 + 24.8414, abs=1e-4)
 
 
 @given(samples)
@@ -53,8 +53,22 @@ def test_it_agrees_with_scipy_on_the_raw_values(values):
         assert found.low == pytest.approx(found.high, abs=1e-6)
         return
     low, high = scipy_stats.t.interval(0.95, len(floats) - 1, loc=sum(floats) / len(floats), scale=sem)
-    assert found.low == pytest.approx(low, abs=1e-6)
-    assert found.high == pytest.approx(high, abs=1e-6)
+    assert found.low == pytest.approx(max(low, 0), abs=1e-6)  # clamped to the score range
+    assert found.high == pytest.approx(min(high, 100), abs=1e-6)
+
+
+def test_near_the_top_of_the_scale_the_interval_stops_at_100():
+    # 100, 100, 90: mean 96.67, s = 5.77, t(0.975, 2) = 4.3027: 96.67 ± 14.34 reaches 111.
+    found = interval(summarize([100, 100, 90]))
+    assert found.high == 100.0
+    assert found.low == pytest.approx(96.6667 - 14.3422, abs=1e-4)
+    assert interval(summarize([0, 0, 10])).low == 0.0
+
+
+@given(samples)
+def test_the_interval_never_leaves_the_score_range(values):
+    found = interval(summarize(values))
+    assert 0 <= found.low <= found.high <= 100
 
 
 @settings(max_examples=50)
@@ -62,7 +76,9 @@ def test_it_agrees_with_scipy_on_the_raw_values(values):
 def test_more_of_the_same_data_narrows_it(values, times):
     once = interval(summarize(values))
     more = interval(summarize(values * times))
-    assert more.half_width < once.half_width
+    assert more.half_width <= once.half_width
+    if 0 < once.low and once.high < 100:  # not cut by the ends of the scale
+        assert more.half_width < once.half_width
 
 
 def test_summaries_add_up():

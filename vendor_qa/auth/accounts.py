@@ -69,7 +69,7 @@ def create_user(*, email: str, password: str, role: Role, name: str | None = Non
         tenant=tenant,
         pseudonym=unused_pseudonym() if role == Role.GRADER else None,
     )
-    user.certifications = [GraderCertification(tenant=t) for t in certify]
+    user.certifications = [_started(GraderCertification(tenant=t), t) for t in certify]
     db.session.add(user)
     db.session.flush()
     return user
@@ -104,9 +104,16 @@ def certify(grader: User, tenant: Tenant) -> GraderCertification:
     if found is None:
         found = GraderCertification(tenant=tenant)
         grader.certifications.append(found)
-    found.active = True
-    found.certified_at = utcnow()
-    return found
+    return _started(found, tenant)
+
+
+def _started(certification: GraderCertification, tenant: Tenant) -> GraderCertification:
+    """A certification starting now: working at once, or pending behind the tenant's certification gate."""
+    now = utcnow()
+    certification.active = True
+    certification.certified_at = now
+    certification.activated_at = None if tenant.setting("certification_gate") else now
+    return certification
 
 
 def uncertify(grader: User, tenant: Tenant) -> bool:

@@ -7,7 +7,8 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vendor_qa.extensions import db
@@ -63,7 +64,13 @@ class User(UserMixin, Timestamps, db.Model):
 
     @property
     def certified_tenant_ids(self) -> list[int]:
+        """Tenants whose work the grader may hold and open: pending certifications too (their calibration)."""
         return [c.tenant_id for c in self.certifications if c.active]
+
+    @property
+    def working_tenant_ids(self) -> list[int]:
+        """Tenants the grader is given work from: certifications past the tenant's certification gate."""
+        return [c.tenant_id for c in self.certifications if c.working]
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
@@ -80,6 +87,24 @@ class GraderCertification(db.Model):
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True, index=True)
     active: Mapped[bool] = mapped_column(default=True)
     certified_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # None: pending. Where the tenant has a certification gate, a new certification waits until the
+    # grader's alignment with the experts of its calibration sessions reaches the tenant's mark
+    # (vendor_qa.calibration.certification); until then the grader does calibration work only.
+    activated_at: Mapped[datetime | None]
 
     grader: Mapped[User] = relationship(back_populates="certifications")
     tenant: Mapped[Tenant] = relationship()
+
+    @hybrid_property
+    def working(self) -> bool:
+        """Active and past the gate: the grader gets this tenant's work."""
+        return self.active and self.activated_at is not None
+
+    @working.inplace.expression
+    @classmethod
+    def _working_expression(cls):
+        return and_(cls.active.is_(True), cls.activated_at.is_not(None))
+
+    @property
+    def pending(self) -> bool:
+        return self.active and self.activated_at is None

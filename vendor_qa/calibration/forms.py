@@ -1,16 +1,20 @@
-"""Forms of the calibration pages: a new session, and the tenant's cadence."""
+"""Forms of the calibration pages: a new session, the tenant's cadence, and its grader-reliability settings."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField, SelectMultipleField,
+                     StringField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from vendor_qa.calls.forms import optional_int
+from vendor_qa.tenants.models import Tenant
 
 DEFAULT_DEADLINE = timedelta(days=3)
 MAX_EVERY_DAYS = 365
@@ -59,3 +63,55 @@ class CadenceForm(FlaskForm):
         InputRequired("Give a number of days (0 turns the cadence off)."),
         NumberRange(0, MAX_EVERY_DAYS, f"between 0 and {MAX_EVERY_DAYS}")],
         description="The daily job starts a session with up to five certified graders; 0 turns it off.")
+
+
+PERCENT_SETTINGS = ("double_grade_share", "reliability_min_agreement", "certification_alignment")
+NUMBER_SETTINGS = ("reliability_max_leniency", "reliability_min_pairs")
+
+
+def _percent(label: str, description: str) -> DecimalField:
+    return DecimalField(label, places=None, validators=[Optional(), NumberRange(0, 100, "between 0 and 100")],
+                        description=description)
+
+
+class ReliabilitySettingsForm(FlaskForm):
+    """A tenant's grader-reliability settings; the tenant edit form takes them in (tenants/forms.py).
+
+    A number left empty (or not sent) keeps the current value, like the form's other settings.
+    """
+
+    double_grade_share = _percent("Samples graded twice, blind (%)",
+                                  "A second grader grades this share of sampled calls; it counts for no agent.")
+    reliability_min_agreement = _percent("Flag graders below this agreement (%)",
+                                         "Agreement with peers or alignment with experts, as a share of criteria.")
+    reliability_max_leniency = DecimalField(
+        "Flag graders this many points off their peers", places=None,
+        validators=[Optional(), NumberRange(0, 100, "between 0 and 100")],
+        description="Their mean total against the other graders' on the same calls, either way.")
+    reliability_min_pairs = IntegerField(
+        "Flag only after this many compared calls", validators=[Optional(), NumberRange(1, 1000, "between 1 and 1000")])
+    certification_gate = BooleanField(
+        "Certification gate", description="A newly certified grader gets calibration work only until their "
+                                          "alignment with the experts reaches the mark below.")
+    certification_alignment = _percent("Alignment needed for certification (%)",
+                                       "Over the tenant's calibration sessions with an expert.")
+
+
+def reliability_settings_data(tenant: Tenant) -> dict[str, Any]:
+    """The form's values from the tenant's settings (percentages as 0..100)."""
+    data: dict[str, Any] = {key: Decimal(str(tenant.setting(key))) * 100 for key in PERCENT_SETTINGS}
+    data.update({key: tenant.setting(key) for key in NUMBER_SETTINGS})
+    data["certification_gate"] = bool(tenant.setting("certification_gate"))
+    return data
+
+
+def reliability_settings(tenant: Tenant, form: ReliabilitySettingsForm) -> dict[str, Any]:
+    """The settings the form gives; an empty number keeps the tenant's current value."""
+    found: dict[str, Any] = {key: float(form[key].data / 100) if form[key].data is not None else tenant.setting(key)
+                             for key in PERCENT_SETTINGS}
+    leniency = form.reliability_max_leniency.data
+    found["reliability_max_leniency"] = float(leniency) if leniency is not None else tenant.setting(
+        "reliability_max_leniency")
+    found["reliability_min_pairs"] = form.reliability_min_pairs.data or tenant.setting("reliability_min_pairs")
+    found["certification_gate"] = bool(form.certification_gate.data)
+    return found

@@ -45,7 +45,8 @@ def schedule_calibration(tenant_id: int, day: str, as_of: str | None = None) -> 
     if status.up_to_date(now):
         return f"up to date (next due {status.due_at():%Y-%m-%d})"
     graders = list(db.session.scalars(
-        certified_graders(tenant.id).order_by(None).order_by(func.random()).limit(CADENCE_GRADERS)))
+        certified_graders(tenant.id, including_pending=True)  # calibration is how pending graders qualify
+        .order_by(None).order_by(func.random()).limit(CADENCE_GRADERS)))
     if len(graders) < service.MIN_GRADERS:
         return "fewer than two certified graders"
     try:

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 
 from vendor_qa.audit.models import record
 from vendor_qa.auth.models import User
-from vendor_qa.calibration import agreement
+from vendor_qa.calibration import agreement, certification
 from vendor_qa.calibration.models import CalibrationParticipant, CalibrationSession
 from vendor_qa.calls.models import CHANNELS, Call
 from vendor_qa.extensions import db
@@ -31,7 +31,7 @@ from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment, Evaluation
 from vendor_qa.models import utcnow
 from vendor_qa.scorecards import engine, scoring
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
-from vendor_qa.scorecards.versions import current_version_for_channel, get_version
+from vendor_qa.scorecards.versions import current_version_ids, get_version
 from vendor_qa.tenants.models import Tenant
 
 MIN_GRADERS = 2
@@ -47,8 +47,7 @@ class CalibrationError(AssignmentError):
 # ---- starting ------------------------------------------------------------------------------
 
 def _versions_by_channel(tenant: Tenant) -> dict[str, ScorecardVersion]:
-    found = {channel: current_version_for_channel(tenant, channel) for channel in CHANNELS}
-    return {channel: version for channel, version in found.items() if version is not None}
+    return {channel: get_version(version_id) for channel, version_id in current_version_ids(tenant, CHANNELS).items()}
 
 
 def call_by_external_id(external_id: str) -> Call:
@@ -72,8 +71,13 @@ def random_recent_call(tenant: Tenant, now: datetime) -> Call:
 
 
 def eligible_graders(tenant_id: int, grader_ids: Sequence[int]) -> list[User]:
-    """The given graders that are active and certified for the tenant, in one query."""
-    return list(db.session.scalars(certified_graders(tenant_id).where(User.id.in_(set(grader_ids)))))
+    """The given graders that are active and certified for the tenant, in one query.
+
+    Certifications pending behind the tenant's certification gate count: calibration is how
+    a pending grader proves their alignment (vendor_qa.calibration.certification).
+    """
+    return list(db.session.scalars(
+        certified_graders(tenant_id, including_pending=True).where(User.id.in_(set(grader_ids)))))
 
 
 def create_session(tenant: Tenant, call: Call, grader_ids: Sequence[int], deadline: datetime,
@@ -117,6 +121,9 @@ def _checked_graders(tenant: Tenant, grader_ids: Sequence[int], expert_id: int |
         raise CalibrationError("Choose active graders certified for this tenant.", field="graders")
     if expert_id is not None and expert_id not in wanted:
         raise CalibrationError("The expert must be one of the chosen graders.", field="expert")
+    if expert_id is not None and db.session.scalar(certified_graders(tenant.id).where(User.id == expert_id)) is None:
+        raise CalibrationError("The expert must hold an active certification for this tenant, not a pending one.",
+                               field="expert")
     return graders
 
 
@@ -168,6 +175,8 @@ def close(session: CalibrationSession, actor: User | None, why: str, now: dateti
            before={"status": "open"},
            after={"status": "closed", "why": why, "submitted": sum(r.submitted for r in rows), "graders": len(rows)},
            at=now)
+    db.session.flush()
+    certification.activate_reached([session.tenant_id], now)  # the session may complete a pending grader's set
     db.session.commit()
     return True
 

@@ -38,7 +38,7 @@ POLL_SECONDS = 30
 
 
 def _graders() -> list[User]:
-    return list(db.session.scalars(certified_graders(g.tenant.id)))
+    return list(db.session.scalars(certified_graders(g.tenant.id, including_pending=True)))
 
 
 def _submission_counts(session_ids: list[int]) -> dict[int, tuple[int, int]]:

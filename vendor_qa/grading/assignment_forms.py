@@ -51,7 +51,7 @@ class ManualAssignmentForm(FlaskForm):
         InputRequired("Give a priority."), NumberRange(0, MAX_PRIORITY, f"between 0 and {MAX_PRIORITY}")],
         description="Higher is more urgent: low ratings get 100, samples 10.")
     due = DateTimeLocalField("Due", validators=[Optional()],
-                             description="Local time of the tenant; empty means 72 hours from now.")
+                             description="Local time of the tenant; empty means the SLA's sample turnaround from now.")
     note = TextAreaField("Why this call", validators=[DataRequired(REASON_REQUIRED), Length(max=2000)])
 
     def validate_due(self, field) -> None:

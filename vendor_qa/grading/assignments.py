@@ -24,11 +24,9 @@ from vendor_qa.grading.models import (
 from vendor_qa.models import utcnow
 from vendor_qa.scorecards.models import ScorecardVersion
 from vendor_qa.scorecards.versions import current_version_for_channel
+from vendor_qa.sla.settings import policy_for_week
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import tenants_scope
-
-# Until the SLA engine sets due times by policy, work is due three days after it is created.
-DEFAULT_DUE = timedelta(hours=72)
 
 
 class AssignmentError(ValueError):
@@ -82,7 +80,8 @@ def create_assignment(call: Call, reason: str, version: ScorecardVersion | None 
                       actor: User | None = None, note: str | None = None) -> Assignment:
     """A new open assignment of `call` (run in the call's tenant context).
 
-    The version defaults to the tenant's current scorecard for the call's channel.
+    The version defaults to the tenant's current scorecard for the call's channel, the
+    due time to the sample turnaround of the SLA policy of the call's week.
     Raises DuplicateAssignment when the call already has one for this reason and
     week; the unique index stays the backstop when two requests race.
     """
@@ -101,10 +100,12 @@ def create_assignment(call: Call, reason: str, version: ScorecardVersion | None 
         if version is None:
             raise AssignmentError(f"Publish a scorecard for {call.channel} first.", field="call")
     now = utcnow()
+    if due_at is None:  # as long as the SLA gives a sample of the call's week
+        due_at = now + timedelta(hours=policy_for_week(tenant.id, week).sample_turnaround_hours)
     assignment = Assignment(
         tenant_id=call.tenant_id, call=call, scorecard_version_id=version.id, reason=reason,
         priority=DEFAULT_PRIORITY[reason] if priority is None else priority, week=week,
-        due_at=due_at or now + DEFAULT_DUE, status="open",
+        due_at=due_at, status="open",
     )
     _record(assignment, "created", actor, note, at=now)
     db.session.add(assignment)
@@ -114,12 +115,24 @@ def create_assignment(call: Call, reason: str, version: ScorecardVersion | None 
 
 # ---- a vendor admin's actions --------------------------------------------------------------
 
-def certified_graders(tenant_id: int):
-    """Active graders certified for the tenant, by name: who work may be given to."""
+def certified_graders(tenant_id: int, including_pending: bool = False):
+    """Active graders certified for the tenant, by name: who work may be given to.
+
+    A certification pending behind the tenant's certification gate gets calibration work only,
+    so `including_pending` is for calibration sessions.
+    """
+    certified = GraderCertification.active.is_(True) if including_pending else GraderCertification.working
     return select(User).join(GraderCertification, GraderCertification.grader_id == User.id).where(
-        GraderCertification.tenant_id == tenant_id, GraderCertification.active.is_(True),
+        GraderCertification.tenant_id == tenant_id, certified,
         User.role == Role.GRADER.value, User.active.is_(True),
     ).order_by(User.name, User.id)
+
+
+def graded_the_call(assignment: Assignment, grader_id: int) -> bool:
+    """Whether the grader holds or held other work on this assignment's call (a double grade needs new eyes)."""
+    return db.session.scalar(select(Assignment.id).where(
+        Assignment.call_id == assignment.call_id, Assignment.id != assignment.id,
+        Assignment.grader_id == grader_id).limit(1)) is not None
 
 
 def _check_changeable(assignment: Assignment) -> None:
@@ -128,10 +141,14 @@ def _check_changeable(assignment: Assignment) -> None:
 
 
 def _check_grader(assignment: Assignment, grader: User | None) -> User:
+    calibration = assignment.reason == "calibration"
     allowed = grader is not None and db.session.scalar(
-        certified_graders(assignment.tenant_id).where(User.id == grader.id)) is not None
+        certified_graders(assignment.tenant_id, including_pending=calibration).where(User.id == grader.id)) is not None
     if not allowed:
         raise AssignmentError("Choose an active grader certified for this tenant.", field="grader")
+    if assignment.reason == "double" and graded_the_call(assignment, grader.id):
+        raise AssignmentError("This grader has graded the call already; a double grade needs another grader.",
+                              field="grader")
     return grader
 
 
@@ -185,12 +202,12 @@ def cancel(assignment: Assignment, actor: User, reason: str | None) -> None:
 # ---- a grader's actions --------------------------------------------------------------------
 
 def claim_next(grader: User) -> Assignment | None:
-    """Take the most urgent open assignment of the grader's certified tenants, or None.
+    """Take the most urgent open assignment of the grader's certified (working) tenants, or None.
 
     Atomic, and records the 'claimed' event (see claiming.py); the caller commits at
     once, which on PostgreSQL releases the row lock.
     """
-    tenant_ids = grader.certified_tenant_ids
+    tenant_ids = grader.working_tenant_ids
     if not tenant_ids:
         return None
     row = claiming.claim_open(db.session.connection(), grader.id, tenant_ids, utcnow())

@@ -24,21 +24,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import Connection, Row, Update, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, Update, and_, bindparam, exists, func, insert, or_, select, update
 
 from vendor_qa.grading.models import Assignment, AssignmentEvent
 
 _assignment = Assignment.__table__
+_other = _assignment.alias("other_work")
 
+# What the grader (bound as grader_id) may take from the pool of the tenants bound as tenant_ids.
+CLAIMABLE = and_(
+    _assignment.c.tenant_id.in_(bindparam("tenant_ids", expanding=True)),
+    _assignment.c.status == "open", _assignment.c.grader_id.is_(None),
+    # a calibration belongs to the graders of its session, never to the pool
+    _assignment.c.reason != "calibration",
+    # a double grade is a second grader's: never one who has graded the call already
+    or_(_assignment.c.reason != "double",
+        ~exists().where(_other.c.call_id == _assignment.c.call_id, _other.c.id != _assignment.c.id,
+                        _other.c.grader_id == bindparam("grader_id"))),
+)
 POOL_HEAD = (
-    select(_assignment.c.id)
-    .where(_assignment.c.tenant_id.in_(bindparam("tenant_ids", expanding=True)),
-           _assignment.c.status == "open", _assignment.c.grader_id.is_(None),
-           # a calibration belongs to the graders of its session, never to the pool
-           _assignment.c.reason != "calibration")
+    select(_assignment.c.id).where(CLAIMABLE)
     .order_by(_assignment.c.priority.desc(), _assignment.c.due_at, _assignment.c.id)
     .limit(1)
 )
+POOL_SIZE = select(func.count()).select_from(_assignment).where(CLAIMABLE)
 
 
 def _take(which) -> Update:

@@ -14,8 +14,10 @@ from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls import queries
 from vendor_qa.calls.forms import FilterForm, _within_range, choice_field, choices, optional_int
+from vendor_qa.disputes import service as disputes
 from vendor_qa.extensions import db, htmx
 from vendor_qa.grading import results
+from vendor_qa.models import utcnow
 from vendor_qa.scorecards.rules import tenant_bands
 from vendor_qa.tenants.context import bind_tenant_from_url
 
@@ -87,4 +89,5 @@ def index():
 def evaluation(evaluation_id: int):
     detail = results.submitted_detail(evaluation_id) or abort(404)
     return render_template("evaluations/evaluation.html", detail=detail,
-                           call_url=url_for("calls.call", call_id=detail.evaluation.call_id))
+                           call_url=url_for("calls.call", call_id=detail.evaluation.call_id),
+                           panel=disputes.panel(detail.evaluation, detail.version, g.tenant, utcnow()))

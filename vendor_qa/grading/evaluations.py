@@ -262,18 +262,26 @@ def _take_for_submission(assignment: Assignment, now: datetime) -> None:
 
 
 def _finish(evaluation: Evaluation, version: ScorecardVersion, checked: Assessment, now: datetime) -> None:
-    result = checked.result
-    assert result is not None and result.total is not None  # the submission rules ensure both
     evaluation.status = "submitted"
+    evaluation.submitted_at = now
+    opened = evaluation.opened_at
+    evaluation.grading_seconds = max(0, int((now - opened).total_seconds())) if opened else None
+    store_score(evaluation, version, checked)
+
+
+def store_score(evaluation: Evaluation, version: ScorecardVersion, checked: Assessment) -> None:
+    """Store a complete assessment's answers, score and criterion rows (a submission, or a correction)."""
+    result = checked.result
+    assert result is not None and result.total is not None  # the caller's rules ensure both
     evaluation.answers = {k: str(v) for k, v in checked.answers.items()}
     evaluation.total = scoring.to_decimal(result.total)
     evaluation.passed = result.passed
     evaluation.band = result.band.name if result.band else None
     evaluation.auto_failed = result.auto_failed
     evaluation.section_scores = {key: _decimal_text(s.score) for key, s in result.sections.items()}
-    evaluation.submitted_at = now
-    opened = evaluation.opened_at
-    evaluation.grading_seconds = max(0, int((now - opened).total_seconds())) if opened else None
+    if evaluation.criteria:  # a correction: the old rows go first, they are unique per evaluation and criterion
+        evaluation.criteria = []
+        db.session.flush()
     evaluation.criteria = [_criterion_row(evaluation, c, checked) for c in version.criteria]
 
 

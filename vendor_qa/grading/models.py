@@ -19,14 +19,17 @@ from vendor_qa.extensions import db
 from vendor_qa.models import TenantOwned, Timestamps, utcnow
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
 
-REASONS = ("low_rating", "sample", "manual", "calibration")
+REASONS = ("low_rating", "sample", "manual", "calibration", "double")
 # Reasons whose evaluations check the graders, not the client's agents: they never count toward
-# an agent's score, a report or the SLA, and client pages never show them.
-UNCOUNTED_REASONS = ("calibration",)
+# an agent's score, a report or the SLA, and client pages never show them. A 'double' is a blind
+# second grade of a sampled call (vendor_qa.calibration.doubles).
+UNCOUNTED_REASONS = ("calibration", "double")
+# A double grade is silent: the grader's pages show it as the sample it looks like.
+SHOWN_TO_GRADER = {"double": "sample"}
 STATUSES = ("open", "assigned", "in_progress", "submitted", "expired", "cancelled")
 ACTIVE_STATUSES = ("assigned", "in_progress")  # in a grader's queue
 FINAL_STATUSES = ("submitted", "expired", "cancelled")
-DEFAULT_PRIORITY = {"low_rating": 100, "manual": 50, "sample": 10, "calibration": 50}
+DEFAULT_PRIORITY = {"low_rating": 100, "manual": 50, "sample": 10, "calibration": 50, "double": 10}
 EVENT_ACTIONS = ("created", "assigned", "reassigned", "claimed", "released", "cancelled", "submitted", "expired")
 
 
@@ -47,6 +50,8 @@ class Assignment(TenantOwned, Timestamps, db.Model):
         ),
         Index("ix_assignment_pool", "tenant_id", "status", "priority", "due_at"),
         Index("ix_assignment_grader_status", "grader_id", "status"),
+        # The reports' `counted` excludes the UNCOUNTED_REASONS assignments of a tenant: a short index read.
+        Index("ix_assignment_tenant_reason", "tenant_id", "reason", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +78,11 @@ class Assignment(TenantOwned, Timestamps, db.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def reason_for_grader(self) -> str:
+        """The reason as the grader's own pages word it."""
+        return SHOWN_TO_GRADER.get(self.reason, self.reason).replace("_", " ")
 
 
 class AssignmentEvent(TenantOwned, db.Model):
@@ -121,6 +131,9 @@ class Evaluation(TenantOwned, Timestamps, db.Model):
     opened_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     grading_seconds: Mapped[int | None]
+    # 1 at submission; a correction after a dispute keeps the replaced state (disputes.EvaluationRevision)
+    # and counts up, so this row always holds the current revision.
+    revision: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     assignment: Mapped[Assignment] = relationship(back_populates="evaluation")
     call: Mapped[Call] = relationship()

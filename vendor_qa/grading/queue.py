@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db
+from vendor_qa.grading.claiming import POOL_SIZE
 from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment
 
 URGENT_FIRST = (Assignment.priority.desc(), Assignment.due_at, Assignment.id)
@@ -31,12 +32,11 @@ def grader_queue(grader_id: int, tenant_ids: Sequence[int]) -> Select:
     )
 
 
-def pool_size(tenant_ids: Sequence[int]) -> int:
-    """Open assignments nobody holds yet in these tenants."""
+def pool_size(grader_id: int, tenant_ids: Sequence[int]) -> int:
+    """What "Get next" could give this grader now in these tenants (the claim's own conditions)."""
     if not tenant_ids:
         return 0
-    return db.session.scalar(select(func.count(Assignment.id)).where(
-        Assignment.tenant_id.in_(tenant_ids), Assignment.status == "open", Assignment.grader_id.is_(None)))
+    return db.session.scalar(POOL_SIZE, {"tenant_ids": list(tenant_ids), "grader_id": grader_id})
 
 
 @dataclass(frozen=True)

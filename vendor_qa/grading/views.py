@@ -46,7 +46,8 @@ def queue():
         page = db.paginate(queries.grader_queue(current_user.id, tenant_ids), per_page=PER_PAGE,
                            max_per_page=100, error_out=False)
         tenants = {t.id: t for t in db.session.scalars(select(Tenant).where(Tenant.id.in_(tenant_ids)))}
-        context = dict(page=page, tenants=tenants, pool=queries.pool_size(tenant_ids), now=utcnow(),
+        pool = queries.pool_size(current_user.id, current_user.working_tenant_ids)  # a pending certification's pool is not theirs
+        context = dict(page=page, tenants=tenants, pool=pool, now=utcnow(),
                        countdown=queries.countdown, grade_url=grade_url, args={})
         # The list polls itself; a boosted link or a plain visit wants the whole page.
         template = "grading/_queue_list.html" if htmx and not htmx.boosted else "grading/queue.html"

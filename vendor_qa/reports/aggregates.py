@@ -4,30 +4,34 @@ Every function takes (tenant, period, filters) and needs the tenant's scope open
 bound by `bind_tenant_from_url`, or `tenant_scope(tenant.id)` in a job). They also filter by
 tenant explicitly, because the automatic scoping does not reach into subqueries.
 
-Which evaluations count is decided in ONE place, `counted`: submitted, of this tenant, in
-the period, within the filters, and never of an UNCOUNTED_REASONS assignment (calibration is
-the vendor checking its graders, not a measurement of the client's agents). Each figure is one GROUP
-BY over that set; Python only adds up a handful of grouped rows and turns sums into means.
+Which evaluations count is decided in ONE place, `counted` (counting.py, re-exported here):
+submitted, of this tenant, in the period, within the filters, and never of an UNCOUNTED_REASONS
+assignment (calibration is the vendor checking its graders, not a measurement of the client's
+agents). The period figures read the rollups of that set (rollups.py: exact integer sums per
+day, per agent and week or month, per agent and criterion), the leftover days of a custom
+range and the team-filtered tenant figures read it raw; each figure is one GROUP BY, and Python
+only adds up a handful of grouped rows and turns sums into means.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Sequence
 
-from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, exists, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import Float, case, cast, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from vendor_qa.calls.models import Agent, Call, Team
 from vendor_qa.calls.queries import Period
 from vendor_qa.extensions import db
 from vendor_qa.models import utcnow
-from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment, Evaluation, EvaluationCriterion
+from vendor_qa.grading.models import Evaluation, EvaluationCriterion
 from vendor_qa.pagination import Page
-from vendor_qa.reports import periods
+from vendor_qa.reports import periods, rollups
+from vendor_qa.reports.counting import SCALE, Filters, counted, scaled
 from vendor_qa.reports.periods import ReportPeriod
 from vendor_qa.reports.statistics import EMPTY, Interval, Summary, interval, mean, share
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
@@ -41,42 +45,12 @@ AGENT_SORTS = ("name", "evaluations", "average", "change", "last")
 UNTEAMED = "No team"
 
 
-@dataclass(frozen=True)
-class Filters:
-    team_id: int | None = None
-    channel: str | None = None
-
-
-def counted(tenant_id: int, span: Period | None, filters: Filters = Filters()) -> list[ColumnElement[bool]]:
-    """The conditions of an evaluation that counts in the client's figures (the one place)."""
-    uncounted = select(Assignment.id).where(Assignment.tenant_id == tenant_id,
-                                            Assignment.reason.in_(UNCOUNTED_REASONS))
-    conditions = [
-        Evaluation.tenant_id == tenant_id,
-        Evaluation.status == "submitted",
-        Evaluation.assignment_id.not_in(uncounted),
-    ]
-    if span is not None:
-        conditions.append(span.contains(Evaluation.submitted_at))
-    if filters.team_id is not None:
-        conditions.append(Evaluation.agent_id.in_(
-            select(Agent.id).where(Agent.tenant_id == tenant_id, Agent.team_id == filters.team_id)))
-    if filters.channel is not None:
-        call = aliased(Call)  # its own name: some aggregates join Call themselves
-        conditions.append(exists().where(call.id == Evaluation.call_id, call.tenant_id == tenant_id,
-                                         call.channel == filters.channel))
-    return conditions
-
-
 def _decimal(value: Any) -> Decimal:
     # Sums come back as int or Decimal; an average over SQLite as a float, read through its text.
     return Decimal(0) if value is None else value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-# Totals are stored with four decimals; summed as whole ten-thousandths they add up exactly on
-# every database (SQLite would sum the decimals, and above all their squares, as floats).
-SCALE = 10_000
-_scaled = cast(func.round(Evaluation.total * SCALE), BigInteger)
+_scaled = scaled(Evaluation.total)
 
 
 def _summary_columns() -> tuple:
@@ -171,21 +145,30 @@ def _segments(weeks: list[ReportPeriod], period: ReportPeriod) -> list[Period]:
 
 
 def overview(tenant, period: ReportPeriod, filters: Filters = Filters()) -> Overview:
-    """The period's figures and the weekly trend, from one grouped scan of the trend's weeks."""
+    """The period's figures and the weekly trend, from one grouped read of the trend's weeks."""
     weeks = trend_weeks(tenant, period)
     segments = _segments(weeks, period)
-    span = Period(segments[0].start, segments[-1].end)
-    bucket = _bucket(Evaluation.submitted_at, segments)
-    rows = db.session.execute(
-        select(bucket, *_scores_columns()).where(*counted(tenant.id, span, filters)).group_by(bucket)
-    ).all()
-    by_segment = {index: _scores(*values) for index, *values in rows}
+    if filters.team_id is None:
+        days = [_local_days(s, tenant.zone) for s in segments]
+        bucket = case(*((rollups.DayRollup.day <= last, index) for index, (_, last) in enumerate(days)))
+        statement = rollups.day_scores(tenant, days[0][0], days[-1][1], filters, bucket)
+    else:
+        bucket = _bucket(Evaluation.submitted_at, segments)
+        statement = (select(bucket, *_scores_columns())
+                     .where(*counted(tenant.id, Period(segments[0].start, segments[-1].end), filters))
+                     .group_by(bucket))
+    by_segment = {index: _scores(*values) for index, *values in db.session.execute(statement)}
 
     def within(outer: Period) -> Scores:
         return sum((by_segment.get(i, NO_SCORES) for i, s in enumerate(segments)
                     if outer.start <= s.start and s.end <= outer.end), NO_SCORES)
 
     return Overview(within(period.bounds), [TrendPoint(w, within(w.bounds)) for w in weeks])
+
+
+def _local_days(span: Period, zone) -> tuple[date, date]:
+    """The first and last local day of a span between local midnights."""
+    return span.start.astimezone(zone).date(), span.end.astimezone(zone).date() - timedelta(days=1)
 
 
 # ---- bands -----------------------------------------------------------------------------------
@@ -196,19 +179,26 @@ class BandCount:
     agents: int
 
 
-def _band_of(value, bands: Sequence[Band]):
-    """SQL: the name of the band holding `value` (highest minimum not above it), as band_for does."""
-    return case(*((value >= float(exact(b.min_score)), b.name) for b in reversed(bands)), else_=bands[0].name)
+def _band_of(total, scored, bands: Sequence[Band]):
+    """SQL: the band of the average total / scored (in ten-thousandths), highest minimum not above it,
+    compared exactly in integers as band_for does."""
+    def reaches(band: Band):
+        minimum = exact(band.min_score) * SCALE
+        return total * minimum.denominator >= scored * minimum.numerator
+    return case(*((reaches(b), b.name) for b in reversed(bands)), else_=bands[0].name)
+
+
+def _scores_in(found) -> tuple:
+    """The Scores columns of a per-agent subquery of rollups.agent_scores, summed."""
+    return tuple(func.sum(found.c[name]) for name in rollups.SCORE_NAMES[:-1])
 
 
 def band_distribution(tenant, period: ReportPeriod, filters: Filters = Filters()) -> list[BandCount]:
     """Agents per band of their average score over the period (seed 002: bands are about agents)."""
     bands = tenant_bands(tenant)
-    averages = (select(func.avg(Evaluation.total).label("average"))
-                .where(*counted(tenant.id, period.bounds, filters), Evaluation.total.is_not(None))
-                .group_by(Evaluation.agent_id).subquery())
-    band = _band_of(averages.c.average, bands)
-    counts = dict(db.session.execute(select(band, func.count()).group_by(band)).tuples().all())
+    found = rollups.agent_scores(tenant, period.first, period.last, filters)
+    band = _band_of(found.c.total, found.c.scored, bands)
+    counts = dict(db.session.execute(select(band, func.count()).where(found.c.scored > 0).group_by(band)).tuples().all())
     return [BandCount(b, int(counts.get(b.name, 0))) for b in bands]
 
 
@@ -224,10 +214,11 @@ class TeamRow:
 
 def teams(tenant, period: ReportPeriod, filters: Filters = Filters()) -> list[TeamRow]:
     """Each team's figures side by side, best average first."""
+    found = rollups.agent_scores(tenant, period.first, period.last, filters)
     rows = db.session.execute(
-        select(Agent.team_id, Team.name, func.count(func.distinct(Evaluation.agent_id)), *_scores_columns())
-        .join(Agent, Agent.id == Evaluation.agent_id).outerjoin(Team, Team.id == Agent.team_id)
-        .where(*counted(tenant.id, period.bounds, filters))
+        select(Agent.team_id, Team.name, func.count(), *_scores_in(found))
+        .select_from(found).join(Agent, Agent.id == found.c.agent_id).outerjoin(Team, Team.id == Agent.team_id)
+        .where(Agent.tenant_id == tenant.id)
         .group_by(Agent.team_id, Team.name)
     ).all()
     found = [TeamRow(team_id, name or UNTEAMED, int(agents), _scores(*values))
@@ -258,25 +249,23 @@ class AgentRow(_Summarised):
         return self.average - self.previous_average
 
 
-def _per_agent(tenant_id: int, span: Period, filters: Filters):
-    return (select(Evaluation.agent_id.label("agent_id"), func.count(Evaluation.id).label("n"),
-                   func.count(Evaluation.total).label("scored"), func.sum(_scaled).label("total"),
-                   func.sum(_scaled * _scaled).label("total_sq"),
-                   func.avg(Evaluation.total).label("average"), func.max(Evaluation.submitted_at).label("last_at"))
-            .where(*counted(tenant_id, span, filters)).group_by(Evaluation.agent_id).subquery())
+def _average(found):
+    """SQL, for ordering only: the average in ten-thousandths as a float (the figures are exact)."""
+    return cast(found.c.total, Float) / func.nullif(found.c.scored, 0)
 
 
 def agents_page(tenant, period: ReportPeriod, filters: Filters = Filters(), *, search: str | None = None,
                 sort: str = "average", descending: bool = False, page: int = 1, per_page: int = 25) -> Page:
     """The agents evaluated in the period, with their change from the previous period: one query a page."""
-    current = _per_agent(tenant.id, period.bounds, filters)
-    before = _per_agent(tenant.id, periods.previous(period, tenant.zone).bounds, filters)
-    change = current.c.average - before.c.average
-    order = {"name": Agent.display_name, "evaluations": current.c.n, "average": current.c.average,
+    current = rollups.agent_scores(tenant, period.first, period.last, filters)
+    previous = periods.previous(period, tenant.zone)
+    before = rollups.agent_scores(tenant, previous.first, previous.last, filters)
+    change = _average(current) - _average(before)
+    order = {"name": Agent.display_name, "evaluations": current.c.evaluations, "average": _average(current),
              "change": change, "last": current.c.last_at}[sort if sort in AGENT_SORTS else "average"]
     order = order.desc() if descending else order.asc()
-    stmt = (select(Agent.id, Agent.display_name, Agent.code, Team.name, current.c.n, current.c.scored,
-                   current.c.total, current.c.total_sq, current.c.last_at, before.c.average,
+    stmt = (select(Agent.id, Agent.display_name, Agent.code, Team.name, current.c.evaluations, current.c.scored,
+                   current.c.total, current.c.total_sq, current.c.last_at, before.c.scored, before.c.total,
                    func.count().over().label("matching"))
             .join(current, current.c.agent_id == Agent.id)
             .outerjoin(before, before.c.agent_id == Agent.id).outerjoin(Team, Team.id == Agent.team_id)
@@ -293,10 +282,11 @@ def agents_page(tenant, period: ReportPeriod, filters: Filters = Filters(), *, s
 
 
 def _agent_row(row, bands: Sequence[Band]) -> AgentRow:
-    agent_id, name, code, team, n, scored, total, total_sq, last_at, previous, _ = row
+    agent_id, name, code, team, n, scored, total, total_sq, last_at, scored_before, total_before, _ = row
     summary = _summary(scored, total, total_sq)
-    return AgentRow(agent_id, name, code, team or UNTEAMED, summary, int(n), last_at,
-                    None if previous is None else _decimal(previous), band_for(mean(summary), bands))
+    previous = mean(_summary(scored_before, total_before, 0))
+    return AgentRow(agent_id, name, code, team or UNTEAMED, summary, int(n), last_at, previous,
+                    band_for(mean(summary), bands))
 
 
 def _with_ratings(tenant_id: int, period: ReportPeriod, filters: Filters, rows: list[AgentRow]) -> list[AgentRow]:
@@ -356,57 +346,46 @@ def criteria_problems(tenant, period: ReportPeriod, filters: Filters = Filters()
     """Per criterion: how often it lost points, how many points, by how many agents; worst first.
 
     A criterion lost by at least the tenant's systemic share of its agents is systemic (group
-    training); otherwise its failing agents are listed for individual coaching. One query: the
-    (criterion, agent) groups, with the criterion's totals and each agent's rank as windows.
+    training); otherwise its failing agents are listed for individual coaching. Two queries over
+    the (criterion, agent) sums: each criterion's totals, then the worst agents of the
+    criteria that are not systemic only (ranking every agent of every criterion is the costly part).
     """
-    ec = EvaluationCriterion
-    lost = and_(ec.applicable.is_(True), ec.earned < ec.possible)
-    per_agent = (
-        select(ec.criterion_key.label("key"), Evaluation.agent_id.label("agent_id"),
-               func.count(case((ec.applicable.is_(True), 1))).label("applicable"),
-               func.count(case((lost, 1))).label("lost"),
-               func.coalesce(func.sum(case((ec.applicable.is_(True), ec.possible - ec.earned))), 0).label("points"))
-        .join(Evaluation, Evaluation.id == ec.evaluation_id)
-        .where(*counted(tenant.id, period.bounds, filters), ec.tenant_id == tenant.id)
-        .group_by(ec.criterion_key, Evaluation.agent_id)
-        .having(func.count(case((ec.applicable.is_(True), 1))) > 0)
-        .subquery()
-    )
-    by_key = {"partition_by": per_agent.c.key}
-    ranked = select(
-        per_agent,
-        func.sum(per_agent.c.applicable).over(**by_key).label("c_applicable"),
-        func.sum(per_agent.c.lost).over(**by_key).label("c_lost"),
-        func.sum(per_agent.c.points).over(**by_key).label("c_points"),
-        func.sum(case((per_agent.c.lost > 0, 1), else_=0)).over(**by_key).label("c_agents_lost"),
-        func.count().over(**by_key).label("c_agents"),
-        func.row_number().over(partition_by=per_agent.c.key, order_by=(
-            per_agent.c.lost.desc(), per_agent.c.points.desc(), per_agent.c.agent_id)).label("rank"),
-    ).subquery()
-    rows = db.session.execute(
-        select(ranked, Agent.display_name, Agent.code).join(Agent, Agent.id == ranked.c.agent_id)
-        .where(ranked.c.rank <= FAILING_AGENTS_LISTED, Agent.tenant_id == tenant.id)
-        .order_by(ranked.c.key, ranked.c.rank)
-    ).mappings().all()
-    return _problems(rows, _criteria_texts({r["key"] for r in rows}), systemic_share(tenant))
-
-
-def _problems(rows, texts: dict[str, tuple[str, str | None]], threshold: Decimal) -> list[CriterionProblem]:
-    grouped: dict[str, list] = defaultdict(list)
-    for row in rows:
-        grouped[row["key"]].append(row)
+    sums = rollups.criterion_sums(tenant, period.first, period.last, filters)
+    applied = select(sums).where(sums.c.applicable > 0).subquery()
+    totals = db.session.execute(
+        select(applied.c.key, func.sum(applied.c.applicable), func.sum(applied.c.lost), func.sum(applied.c.points),
+               func.count(), func.count(case((applied.c.lost > 0, 1))))
+        .group_by(applied.c.key)
+    ).all()
+    threshold = systemic_share(tenant)
+    texts = _criteria_texts({key for key, *_ in totals})
     problems = []
-    for key, members in grouped.items():
-        head = members[0]
-        agents, agents_lost = int(head["c_agents"]), int(head["c_agents_lost"])
+    for key, applicable, lost, points, agents, agents_lost in totals:
+        agents, agents_lost = int(agents), int(agents_lost)
         systemic = agents_lost > 0 and Decimal(agents_lost) >= threshold * agents
-        failing = [] if systemic else [
-            FailingAgent(r["agent_id"], r["display_name"], r["code"], int(r["lost"]), int(r["applicable"]))
-            for r in members if r["lost"] > 0]
         text, ability = texts.get(key, (key, None))
-        problems.append(CriterionProblem(key, text, ability, int(head["c_applicable"]), int(head["c_lost"]),
-                                         _decimal(head["c_points"]), agents, agents_lost, systemic, failing))
+        problems.append(CriterionProblem(key, text, ability, int(applicable), int(lost), _decimal(points) / SCALE,
+                                         agents, agents_lost, systemic))
+    failing = _failing_agents(tenant, applied, [p.key for p in problems if not p.systemic and p.agents_lost])
+    problems = [replace(p, failing_agents=failing.get(p.key, [])) for p in problems]
     return sorted(problems, key=lambda p: (-(p.loss_share or 0), -p.points_lost, p.text))
+
+
+def _failing_agents(tenant, applied, keys: list[str]) -> dict[str, list[FailingAgent]]:
+    """The agents who lost points on each of these criteria, worst first, at most FAILING_AGENTS_LISTED each."""
+    if not keys:
+        return {}
+    ranked = select(applied, func.row_number().over(partition_by=applied.c.key, order_by=(
+        applied.c.lost.desc(), applied.c.points.desc(), applied.c.agent_id)).label("rank")
+    ).where(applied.c.key.in_(keys), applied.c.lost > 0).subquery()
+    found: dict[str, list[FailingAgent]] = defaultdict(list)
+    for row in db.session.execute(
+            select(ranked, Agent.display_name, Agent.code).join(Agent, Agent.id == ranked.c.agent_id)
+            .where(ranked.c.rank <= FAILING_AGENTS_LISTED, Agent.tenant_id == tenant.id)
+            .order_by(ranked.c.key, ranked.c.rank)).mappings():
+        found[row["key"]].append(FailingAgent(row["agent_id"], row["display_name"], row["code"], int(row["lost"]),
+                                              int(row["applicable"])))
+    return found
 
 
 def _criteria_texts(keys: set[str]) -> dict[str, tuple[str, str | None]]:
@@ -434,10 +413,12 @@ NO_TOPIC = "(no topic)"
 
 def topic_problems(tenant, period: ReportPeriod, filters: Filters = Filters()) -> list[TopicRow]:
     """Per call topic: the share of evaluations that failed and the average; worst first."""
-    rows = db.session.execute(
-        select(Call.topic, *_scores_columns()).join(Call, Call.id == Evaluation.call_id)
-        .where(*counted(tenant.id, period.bounds, filters)).group_by(Call.topic)
-    ).all()
+    if filters.team_id is None:
+        statement = rollups.day_scores(tenant, period.first, period.last, filters, rollups.DayRollup.topic)
+    else:
+        statement = (select(Call.topic, *_scores_columns()).join(Call, Call.id == Evaluation.call_id)
+                     .where(*counted(tenant.id, period.bounds, filters)).group_by(Call.topic))
+    rows = db.session.execute(statement).all()
     found = [TopicRow(topic or NO_TOPIC, _scores(*values)) for topic, *values in rows]
     return sorted(found, key=lambda t: (-(t.fail_share or 0), t.scores.average or 0, t.topic))
 
@@ -462,20 +443,31 @@ def sla_fulfilment(tenant, period: ReportPeriod, filters: Filters = Filters(),
                    as_of: datetime | None = None) -> SlaFulfilment:
     """The share of agent-weeks that met the SLA, from vendor_qa.sla.tracker's rows of each week.
 
-    A closed week is the SLA's permanent record; an open one is computed as of now. The channel
-    filter does not apply: the tenant's SLA policy says which channels count.
+    A closed week is the SLA's permanent record: without a team filter its tenant row, which
+    holds the same counts as its agent rows (both written at the close from the same rows); an
+    open one is computed as of now. The channel filter does not apply: the tenant's SLA policy
+    says which channels count.
     """
     from vendor_qa.sla import tracker  # the SLA engine sits above reports in the import order
+    from vendor_qa.sla.models import SlaWeekTenant
 
     weeks = periods.weeks_overlapping(period.first, period.last, tenant.zone)
-    rows = [row for week in weeks for row in tracker.week_rows(tenant, week.key, as_of or utcnow())]
+    closed = [] if filters.team_id is not None else db.session.execute(
+        select(SlaWeekTenant.week, SlaWeekTenant.agents_in_scope, SlaWeekTenant.agents_met,
+               SlaWeekTenant.agents_insufficient)
+        .where(SlaWeekTenant.tenant_id == tenant.id, SlaWeekTenant.week.in_([w.key for w in weeks]))).all()
+    done = {week for week, *_ in closed}
+    rows = [row for week in weeks if week.key not in done
+            for row in tracker.week_rows(tenant, week.key, as_of or utcnow())]
     if filters.team_id is not None:
         team = set(db.session.scalars(select(Agent.id).where(Agent.tenant_id == tenant.id,
                                                              Agent.team_id == filters.team_id)))
         rows = [row for row in rows if row.agent_id in team]
     totals = tracker.totals(rows)
-    counted = totals.agents - totals.insufficient
-    return SlaFulfilment(totals.met, counted, totals.insufficient, weeks)
+    met = totals.met + sum(r.agents_met for r in closed)
+    insufficient = totals.insufficient + sum(r.agents_insufficient for r in closed)
+    agents = totals.agents + sum(r.agents_in_scope for r in closed)
+    return SlaFulfilment(met, agents - insufficient, insufficient, weeks)
 
 
 # ---- the agent's quality file ------------------------------------------------------------------

@@ -32,13 +32,14 @@ def _style(colours: Sequence[str]) -> Style:
                  value_font_size=11)
 
 
-def _chart(kind: Callable, title: str, colours: Sequence[str] = (ACCENT,), **config) -> pygal.Graph:
+def new_chart(kind: Callable, title: str, colours: Sequence[str] = (ACCENT,), **config) -> pygal.Graph:
+    """A pygal chart in the house style (colours, size, no script), for every chart of the app."""
     return kind(title=title, style=_style(colours), js=[], disable_xml_declaration=True, width=720, height=340,
                 margin=12, legend_at_bottom=True, show_legend=config.pop("show_legend", True), print_values=False,
                 truncate_label=-1, **config)
 
 
-def _accessible(svg: str, title: str, description: str) -> str:
+def accessible(svg: str, title: str, description: str) -> str:
     """The SVG named and described for screen readers: role, <title> and <desc> first inside it."""
     n = next(_ids)
     head, rest = svg.split(">", 1)
@@ -59,7 +60,7 @@ def _points_in_words(points: Iterable[tuple[str, Decimal | None, int]]) -> str:
 def score_trend(points: Sequence[TrendPoint], bands: Sequence[Band], label: Callable[[TrendPoint], str],
                 title: str, x_title: str) -> str:
     """The average score per period as a line, each dot in the colour of the band it falls in."""
-    chart = _chart(pygal.Line, title, x_title=x_title, y_title="Average score (0-100)", range=(0, 100),
+    chart = new_chart(pygal.Line, title, x_title=x_title, y_title="Average score (0-100)", range=(0, 100),
                    show_legend=False, dots_size=4, allow_interruptions=True)
     chart.x_labels = [label(p) for p in points]
     values = []
@@ -68,18 +69,18 @@ def score_trend(points: Sequence[TrendPoint], bands: Sequence[Band], label: Call
         values.append(None if average is None else {"value": float(average), "color": band.color if band else ACCENT})
     chart.add("Average score", values)
     words = _points_in_words((label(p), p.scores.average, p.scores.evaluations) for p in points)
-    return _accessible(chart.render(is_unicode=True), title, f"Average score by {x_title.lower()}: {words}.")
+    return accessible(chart.render(is_unicode=True), title, f"Average score by {x_title.lower()}: {words}.")
 
 
 def band_distribution(counts: Sequence[BandCount], title: str = "Agents per band") -> str:
     """How many agents' average falls in each band, one bar per band in its own colour."""
-    chart = _chart(pygal.Bar, title, [c.band.color for c in counts], x_title="Band of the agent's average",
+    chart = new_chart(pygal.Bar, title, [c.band.color for c in counts], x_title="Band of the agent's average",
                    y_title="Agents", show_legend=True)
     chart.x_labels = [""]
     for c in counts:
         chart.add(f"{c.band.name} (from {display(c.band.min_score)})", [c.agents])
     words = "; ".join(f"{c.band.name}: {c.agents} agents" for c in counts)
-    return _accessible(chart.render(is_unicode=True), title, f"Agents per band of their average score: {words}.")
+    return accessible(chart.render(is_unicode=True), title, f"Agents per band of their average score: {words}.")
 
 
 def _percent_words(pairs: Iterable[tuple[str, Decimal | None]]) -> str:
@@ -88,17 +89,17 @@ def _percent_words(pairs: Iterable[tuple[str, Decimal | None]]) -> str:
 
 def ability_profile(profile: AbilityProfile, title: str = "Ability profile") -> str:
     """The share of possible points earned per ability tag, over all the months shown."""
-    chart = _chart(pygal.HorizontalBar, title, x_title="Points earned, % of possible", y_title="Ability",
+    chart = new_chart(pygal.HorizontalBar, title, x_title="Points earned, % of possible", y_title="Ability",
                    range=(0, 100), show_legend=False)
     chart.x_labels = profile.tags
     chart.add("Earned %", [_score(profile.overall[t].percent) for t in profile.tags])
     words = _percent_words((t, profile.overall[t].percent) for t in profile.tags)
-    return _accessible(chart.render(is_unicode=True), title, f"Points earned per ability: {words or 'no data'}.")
+    return accessible(chart.render(is_unicode=True), title, f"Points earned per ability: {words or 'no data'}.")
 
 
 def ability_change(profile: AbilityProfile, title: str = "Ability profile by month") -> str:
     """One line per ability tag: its earned share month by month."""
-    chart = _chart(pygal.Line, title, SERIES_COLOURS, x_title="Month", y_title="Points earned, % of possible",
+    chart = new_chart(pygal.Line, title, SERIES_COLOURS, x_title="Month", y_title="Points earned, % of possible",
                    range=(0, 100), allow_interruptions=True, dots_size=3)
     chart.x_labels = [f"{m.first:%b %Y}" for m in profile.months]
     lines = []
@@ -107,5 +108,5 @@ def ability_change(profile: AbilityProfile, title: str = "Ability profile by mon
         chart.add(tag, [_score(v) for v in values])
         lines.append(f"{tag}: " + ", ".join(f"{m.first:%b %Y} {display(v)}%" for m, v in zip(profile.months, values)
                                            if v is not None))
-    return _accessible(chart.render(is_unicode=True), title,
+    return accessible(chart.render(is_unicode=True), title,
                        "Points earned per ability by month. " + ("; ".join(lines) or "No data") + ".")

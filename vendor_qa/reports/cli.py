@@ -38,3 +38,19 @@ def build_command(slug: str, period: str, deliver: bool) -> None:
             raise click.ClickException(f"report {report_id}: {incomplete}") from None
         click.echo(f"delivered: {result['sent']} sent, {result['skipped']} already sent or skipped")
 
+
+@reports_cli.group("rollups")
+def rollups_cli() -> None:
+    """The report rollups (kept at each submission; rebuilt after bulk loads or to repair them)."""
+
+
+@rollups_cli.command("rebuild")
+@click.option("--tenant", "slug", help="Tenant slug (default: every tenant).")
+def rebuild_command(slug: str | None) -> None:
+    """Recompute a tenant's report rollups from its evaluations, each tenant in one transaction."""
+    query = select(Tenant.id, Tenant.slug).order_by(Tenant.id)
+    found = db.session.execute(query if slug is None else query.where(Tenant.slug == slug)).all()
+    if slug is not None and not found:
+        raise click.BadParameter(f"no tenant with slug {slug!r}", param_hint="--tenant")
+    for tenant_id, tenant_slug in found:
+        click.echo(f"{tenant_slug}: rollups rebuilt ({jobs.rebuild_rollups(tenant_id)} days of evaluations)")

@@ -7,16 +7,22 @@
 - `deliver_report(tenant_id, report_id)` e-mails a ready report to the tenant's recipients,
   once per recipient (see delivery.py); it fails while some recipient failed with attempts
   left, so RQ retries it with backoff (DELIVERY_RETRY), each retry sending only what is left.
-- `dispatch_reports()` runs every hour on the hour (RQ cron, UTC). For every active tenant
-  whose LOCAL time is then in the 06:00 hour it enqueues, with delivery, the past ISO
-  week's report on a Monday and the past month's on the 1st. Checking the local hour each
-  hour serves every time zone (half-hour offsets too, at 06:30) and follows DST. A run
-  missed during an outage is not caught up by itself; `flask reports build` builds it.
+- `rebuild_rollups(tenant_id)` recomputes the tenant's report rollups (rollups.py) from the
+  raw rows: after a bulk load, or once after the migration that adds them.
+- `dispatch_reports()` runs every hour on the hour (RQ cron, UTC). A week's report is due
+  at 06:00 tenant time on the Monday after it, a month's on the 1st after it. Each run
+  enqueues, with delivery, every due report of the last CATCH_UP_WEEKS weeks and
+  CATCH_UP_MONTHS months that has no scheduled report row yet (periods that ended before
+  the tenant existed are not owed), so runs missed while the scheduler was down are caught
+  up by the next one. The dispatcher creates the report's row before enqueueing it, and
+  only the run that created it enqueues: a report is dispatched once, hence built and
+  delivered once. Comparing with the local time serves every time zone and follows DST. A
+  report whose job was lost stays queued: `flask reports build` builds it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from rq import Retry
 from sqlalchemy import select
@@ -25,31 +31,38 @@ from sqlalchemy.exc import IntegrityError
 from vendor_qa.extensions import db
 from vendor_qa.jobs import cron, enqueue, tenant_job
 from vendor_qa.models import utcnow
-from vendor_qa.reports import builder, delivery, exports, pdf, periods
+from vendor_qa.reports import builder, delivery, exports, pdf, periods, rollups
 from vendor_qa.reports.models import KIND_OF_PERIOD, Report
 from vendor_qa.sla.jobs import active_tenants, parse_moment
 from vendor_qa.tenants.models import Tenant
+from vendor_qa.tenants.scoping import tenant_scope
 
 BUILD_TIMEOUT = 1800
 DELIVERY_TIMEOUT = 600
 BUILD_RETRY = Retry(max=2, interval=[60, 600])
 DELIVERY_RETRY = Retry(max=delivery.MAX_ATTEMPTS - 1, interval=[60, 600, 3600])
 REPORT_LOCAL_HOUR = 6
+CATCH_UP_WEEKS = 4
+CATCH_UP_MONTHS = 2
 ERROR_LENGTH = 2000
 
 
 def scheduled_report(tenant: Tenant, period: periods.ReportPeriod) -> Report:
     """The tenant's scheduled report of the period, created queued when there is none yet."""
     query = select(Report).where(Report.tenant_id == tenant.id, Report.period == period.key, Report.scheduled)
-    report = db.session.scalar(query)
-    if report is not None:
-        return report
-    db.session.add(Report(tenant_id=tenant.id, kind=KIND_OF_PERIOD[period.kind], period=period.key, scheduled=True))
+    return db.session.scalar(query) or claim_period(tenant, period) or db.session.scalar(query)
+
+
+def claim_period(tenant: Tenant, period: periods.ReportPeriod) -> Report | None:
+    """Create the period's scheduled report, queued; None when it exists (another run created it)."""
+    report = Report(tenant_id=tenant.id, kind=KIND_OF_PERIOD[period.kind], period=period.key, scheduled=True)
+    db.session.add(report)
     try:
         db.session.commit()
-    except IntegrityError:  # another run created it just now
+    except IntegrityError:  # the unique index: this period has its report
         db.session.rollback()
-    return db.session.scalar(query)
+        return None
+    return report
 
 
 def make_document(tenant: Tenant, period: periods.ReportPeriod, report: Report) -> None:
@@ -95,6 +108,14 @@ def deliver_report(tenant_id: int, report_id: int) -> dict:
     return {"sent": result.sent, "failed": result.failed, "skipped": result.skipped}
 
 
+@tenant_job
+def rebuild_rollups(tenant_id: int) -> int:
+    """Recompute the tenant's report rollups from its evaluations in one transaction; the days covered."""
+    days = rollups.rebuild(db.session.get(Tenant, tenant_id))
+    db.session.commit()
+    return days
+
+
 def enqueue_build(tenant_id: int, period: str, report_id: int | None = None, deliver: bool = False):
     return enqueue(build_report, tenant_id, period, report_id, deliver, timeout=BUILD_TIMEOUT, retry=BUILD_RETRY)
 
@@ -105,25 +126,44 @@ def enqueue_delivery(tenant_id: int, report_id: int):
 
 # ---- the schedule ----------------------------------------------------------------------------
 
+def report_time(period: periods.ReportPeriod, tenant: Tenant) -> datetime:
+    """When a scheduled report falls due: 06:00 tenant time on the day after its period."""
+    local = datetime.combine(period.last + timedelta(days=1), time(REPORT_LOCAL_HOUR), tzinfo=tenant.zone)
+    return local.astimezone(timezone.utc)
+
+
 def due_periods(tenant: Tenant, now: datetime) -> list[str]:
-    """The periods whose scheduled report is due at `now` for this tenant (usually none)."""
-    local = now.astimezone(tenant.zone)
-    if local.hour != REPORT_LOCAL_HOUR:
-        return []
-    due = []
-    if local.weekday() == 0:
-        due.append(periods.previous(periods.current_week(tenant.zone, now), tenant.zone).key)
-    if local.day == 1:
-        last_month = local.date() - timedelta(days=1)
-        due.append(f"{last_month:%Y-%m}")
-    return due
+    """The periods of the catch-up window whose scheduled report is due by `now`, oldest first."""
+    zone = tenant.zone
+    candidates = []
+    for latest, count in ((periods.current_week(zone, now), CATCH_UP_WEEKS),
+                          (periods.current_month(zone, now), CATCH_UP_MONTHS)):
+        for _ in range(count):
+            latest = periods.previous(latest, zone)
+            candidates.append(latest)
+    due = [p for p in candidates if report_time(p, tenant) <= now and p.bounds.end > tenant.created_at]
+    return [p.key for p in sorted(due, key=lambda p: (report_time(p, tenant), p.kind))]
 
 
 @cron("0 * * * *")
 def dispatch_reports(as_of: str | None = None) -> int:
-    """Enqueue the scheduled reports due this hour; the number enqueued."""
+    """Enqueue the due scheduled reports not dispatched yet, caught up over the window; the number enqueued."""
     now = parse_moment(as_of)
-    due = [(tenant.id, period) for tenant in active_tenants() for period in due_periods(tenant, now)]
-    for tenant_id, period in due:
-        enqueue_build(tenant_id, period, deliver=True)
-    return len(due)
+    enqueued = 0
+    for tenant in active_tenants():
+        with tenant_scope(tenant.id):
+            due = due_periods(tenant, now)
+            done = set(db.session.scalars(select(Report.period).where(
+                Report.tenant_id == tenant.id, Report.scheduled, Report.period.in_(due))))
+            for key in [k for k in due if k not in done]:
+                report = claim_period(tenant, periods.parse_period(key, tenant.zone))
+                if report is None:
+                    continue
+                try:
+                    enqueue_build(tenant.id, key, deliver=True)
+                except Exception:  # not enqueued: free the period for the next run
+                    db.session.delete(report)
+                    db.session.commit()
+                    raise
+                enqueued += 1
+    return enqueued

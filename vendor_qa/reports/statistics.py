@@ -5,12 +5,15 @@ mean and its interval are computed here from those three numbers, never from the
 again; `summarize` builds them from plain values for tests and small inputs.
 
 The mean is exact (Decimal arithmetic on the stored four-decimal totals). The interval
-is mean ± t(0.975, n-1) · s / √n with the sample standard deviation s; its bounds are
-floats, being irrational anyway, and there is no interval below two values.
+is mean ± t(0.975, n-1) · s / √n with the sample standard deviation s, clamped to the
+score range 0-100 (near the ends of the scale, with few or spread scores, the formula
+reaches past them, and no mean can); its bounds are floats, being irrational anyway, and
+there is no interval below two values.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +22,7 @@ from typing import Iterable
 from scipy.stats import t as student_t
 
 CONFIDENCE = 0.95
+LOWEST, HIGHEST = 0.0, 100.0  # the score range: a mean of scores cannot lie outside it
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,14 @@ def interval(summary: Summary, confidence: float = CONFIDENCE) -> Interval | Non
     centre = float(summary.total / n)
     # (Σx² − (Σx)²/n) / (n − 1), exact in Decimal, then clamped: rounding can leave -0.
     variance = max(float((summary.total_sq - summary.total * summary.total / n) / (n - 1)), 0.0)
-    margin = float(student_t.ppf((1 + confidence) / 2, n - 1)) * math.sqrt(variance / n)
-    return Interval(centre - margin, centre + margin)
+    margin = _quantile(confidence, n - 1) * math.sqrt(variance / n)
+    return Interval(max(centre - margin, LOWEST), min(centre + margin, HIGHEST))
+
+
+@functools.lru_cache(maxsize=4096)
+def _quantile(confidence: float, df: int) -> float:
+    """t((1 + confidence) / 2, df): scipy takes a while for each, and a page asks for dozens."""
+    return float(student_t.ppf((1 + confidence) / 2, df))
 
 
 def share(part: int, whole: int) -> Decimal | None:

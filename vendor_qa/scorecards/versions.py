@@ -72,25 +72,29 @@ def current_version(scorecard_id: int) -> ScorecardVersion | None:
     )
 
 
-def current_versions_for_channel(channel: str) -> list[ScorecardVersion]:
-    """The current versions of the tenant's active scorecards that cover `channel`, oldest scorecard first."""
-    rows = db.session.scalars(
-        version_query().join(ScorecardVersion.scorecard)
-        .where(ScorecardVersion.status == "published", Scorecard.archived_at.is_(None))
-        .order_by(Scorecard.id)
-    ).all()
-    # Channels are a short JSON list; filtering it here keeps one query on SQLite and PostgreSQL alike.
-    return [v for v in rows if channel in (v.scorecard.channels or [])]
+def current_version_ids(tenant, channels: Iterable[str]) -> dict[str, int]:
+    """{channel: id of the version new work on it uses} in `tenant` (the context's tenant).
+
+    The version is the published one of the oldest active scorecard covering the channel.
+    Channels no scorecard covers are left out: their calls cannot be evaluated. One query of
+    ids, since planning, tracking and each poll of the SLA board ask for every tenant.
+    """
+    assert_tenant_in_context(tenant)
+    wanted, found = set(channels), {}
+    for version_id, covered in db.session.execute(
+            select(ScorecardVersion.id, Scorecard.channels).join(ScorecardVersion.scorecard)
+            .where(ScorecardVersion.status == "published", Scorecard.archived_at.is_(None))
+            .order_by(Scorecard.id)):
+        # Channels are a short JSON list; matching them here keeps one query on SQLite and PostgreSQL.
+        for channel in wanted.intersection(covered or ()):
+            found.setdefault(channel, version_id)
+    return found
 
 
 def current_version_for_channel(tenant, channel: str) -> ScorecardVersion | None:
-    """The default version for new work on a call of `channel` in `tenant` (the context's tenant).
-
-    Where several active scorecards cover the channel, the oldest one is the default.
-    """
-    assert_tenant_in_context(tenant)
-    versions = current_versions_for_channel(channel)
-    return versions[0] if versions else None
+    """The version new work on a call of `channel` uses in `tenant` (the context's tenant)."""
+    version_id = current_version_ids(tenant, [channel]).get(channel)
+    return None if version_id is None else get_version(version_id)
 
 
 def assert_tenant_in_context(tenant) -> None:

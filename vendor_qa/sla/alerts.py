@@ -33,6 +33,7 @@ LABELS = {
     "compliance_at_risk": "compliance at risk",
     "priority_overdue": "priority reviews overdue",
     "capacity_short": "grader capacity short",
+    "disputes_overdue": "disputes open too long",  # raised by vendor_qa.disputes.jobs
 }
 
 
@@ -81,7 +82,9 @@ def send_pending(tenant: Tenant, day: date, week: str, now: datetime) -> int:
     recipients = _recipients()
     if not pending or not recipients:
         return 0
-    link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/sla/{tenant.slug}/{week}"
+    base = current_app.config['PUBLIC_URL'].rstrip('/')
+    sla_link = f"See the tenant's SLA week: {base}/sla/{tenant.slug}/{week}"
+    links = {"disputes_overdue": f"See the tenant's open disputes: {base}/t/{tenant.slug}/disputes/?status=open"}
     sent = 0
     for id_, kind, message in pending:
         claimed = db.session.execute(update(table).where(table.c.id == id_, table.c.emailed_at.is_(None))
@@ -91,7 +94,7 @@ def send_pending(tenant: Tenant, day: date, week: str, now: datetime) -> int:
             continue  # another pass took it
         try:
             mail.send(recipients, f"[vendor_qa] {tenant.name}: {LABELS[kind]}",
-                      f"{message}\n\nSee the tenant's SLA week: {link}\n")
+                      f"{message}\n\n{links.get(kind, sla_link)}\n")
         except Exception:
             db.session.execute(update(table).where(table.c.id == id_).values(emailed_at=None))
             db.session.commit()

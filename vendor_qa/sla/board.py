@@ -5,6 +5,9 @@ must still be planned to reach each agent's requirement); grader capacity is wha
 the tenant's certified graders can do in the days left (their full daily
 capacity, which other tenants share). Both are shown in hours at the tenant's
 measured average grading time (6 minutes until there is one).
+
+Calibration (issue #7): whether the tenant's graders calibrated within its cadence
+(calibration/service.py). It has its own cell and leaves the row's SLA colour alone.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Sequence
 
 from sqlalchemy import func, select
 
+from vendor_qa.calibration.service import CadenceStatus, cadence_statuses
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation
 from vendor_qa.sla import tracker, weeks
@@ -36,6 +40,8 @@ class BoardRow:
     demand_hours: float
     capacity_hours: float
     compliance_target: float  # 0..1
+    calibration: CadenceStatus
+    calibration_up_to_date: bool  # no cadence set, or a session started within it
 
     @property
     def level(self) -> str:
@@ -68,6 +74,8 @@ def board_rows(tenants: Sequence[Tenant], now: datetime) -> list[BoardRow]:
     seconds = average_grading_seconds(ids)
     with all_tenants("sla board: overdue priority reviews"):
         overdue = tracker.overdue_priority_counts(ids, now)
+    with all_tenants("sla board: calibration cadence"):
+        cadences = cadence_statuses(tenants)
     rows = []
     for tenant in tenants:  # one tenant's week at a time: each has its own zone and policy
         week = weeks.week_of(now, tenant.timezone)
@@ -80,5 +88,6 @@ def board_rows(tenants: Sequence[Tenant], now: datetime) -> list[BoardRow]:
         rows.append(BoardRow(tenant, week, tracker.totals(agents), overdue.get(tenant.id, 0),
                              demand_hours=round(demand * hours, 1),
                              capacity_hours=round(capacity * _days_left(week, tenant.timezone, now) * hours, 1),
-                             compliance_target=target))
+                             compliance_target=target, calibration=cadences[tenant.id],
+                             calibration_up_to_date=cadences[tenant.id].up_to_date(now)))
     return rows

@@ -1,4 +1,4 @@
-"""Forms of the SLA pages: a tenant's policy and agent exclusions."""
+"""Forms of the SLA pages: a tenant's policy, agent exclusions, a grader's daily capacity."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from vendor_qa.calls.models import CHANNELS
 from vendor_qa.scorecards.forms import MultiCheckboxField
+from vendor_qa.sla.capacity import MAX_DAILY_CAPACITY
 from vendor_qa.sla.policy import Policy
 
 
@@ -73,3 +74,26 @@ class ExclusionForm(FlaskForm):
     def validate_to_date(self, field: DateField) -> None:
         if self.from_date.data and field.data and field.data < self.from_date.data:
             raise ValidationError("The last day cannot be before the first.")
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField whose answer to "abc" or "7.5" says what to type instead."""
+
+    def __init__(self, *args, message: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+
+
+CAPACITY_MESSAGE = f"Give a whole number of evaluations a day, from 0 to {MAX_DAILY_CAPACITY}."
+
+
+class CapacityForm(FlaskForm):
+    daily_capacity = WholeNumberField(
+        "Daily capacity", [InputRequired(CAPACITY_MESSAGE), NumberRange(0, MAX_DAILY_CAPACITY, CAPACITY_MESSAGE)],
+        message=CAPACITY_MESSAGE, description="Evaluations a day; 0 gives the grader no new SLA work.")

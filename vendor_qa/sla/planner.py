@@ -3,14 +3,17 @@
 One pass, whatever the number of agents:
 
 1. one GROUP BY over the week's calls counts, per agent in scope, the calls by
-   stratum (short/long, low-rated) and whether each already has an assignment;
+   stratum (short/long, low-rated), and one over the week's assignments counts
+   those already assigned;
 2. the pure rule (`sampling.plan_agent`) turns each agent's counts into how many
    short and long samples it needs (`needs_for`);
-3. one query fetches only those calls: the k lowest `sample_key`s per agent and
-   stratum among the unassigned ones (a LATERAL join on the (tenant, agent,
-   sample_key) index on PostgreSQL, a window function on SQLite), plus the
-   unassigned low-rated calls when the counts show any;
-4. one bulk INSERT ... ON CONFLICT DO NOTHING, then the pool is handed out.
+3. one query fetches only those calls: per agent and stratum the lowest
+   `sample_key`s, k plus as many as are assigned already (a LATERAL join on the
+   (tenant, agent, sample_key) index on PostgreSQL, a window function on
+   SQLite), of which the first k unassigned are kept; plus the unassigned
+   low-rated calls when the counts show any (on the rating index);
+4. one bulk INSERT ... ON CONFLICT DO NOTHING (with the "created" events), then
+   the pool is handed out.
 
 All in one transaction: a crash leaves nothing half-planned, and a rerun (or a
 run after a crash) creates exactly what is missing, which the unique index
@@ -23,11 +26,12 @@ evaluated, so they neither count nor get sampled). A closed week is not planned.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import and_, case, func, literal_column, select, text
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.sql import Select
 
 from vendor_qa.calls.models import CHANNELS, Call
@@ -35,7 +39,7 @@ from vendor_qa.extensions import db
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment
 from vendor_qa.sla import pool, weeks
 from vendor_qa.sla.models import SlaWeekTenant
-from vendor_qa.sla.policy import Policy
+from vendor_qa.sla.policy import RATINGS, Policy
 from vendor_qa.sla.sampling import Candidate, plan_agent
 from vendor_qa.sla.settings import agents_in_scope, policy_for_week, versions_by_channel
 from vendor_qa.tenants.models import Tenant
@@ -112,8 +116,8 @@ class WeekCalls:
 
 # ---- the pure step ---------------------------------------------------------------------------
 
-def needs_for(counts: AgentCounts, policy: Policy, day: int) -> Need:
-    """How many short and long samples `plan_agent` takes for an agent with these counts.
+def needs_for(counts: Sequence[AgentCounts], policy: Policy, day: int) -> list[Need]:
+    """How many short and long samples `plan_agent` takes for each agent with these counts.
 
     `plan_agent` only looks at how many calls of each kind there are, never at
     which, except to pick the lowest keys; so it runs here on a stand-in list
@@ -121,14 +125,30 @@ def needs_for(counts: AgentCounts, policy: Policy, day: int) -> Need:
     keeps one copy of the rules. Each open stratum is capped at the maximum:
     no plan takes more samples than that, and the cap changes neither the
     stratum choice nor the minimum check (a capped stratum alone reaches it).
+    Once capped, thousands of agents share a few sets of counts: each set is
+    worked out once.
     """
+    cap = policy.maximum
+    known: dict[tuple[int, ...], tuple[int, int, bool]] = {}
+    needs = []
+    for c in counts:
+        key = (c.assigned_low, c.assigned_short, c.assigned_long, c.open_low, min(c.open_short, cap),
+               min(c.open_long, cap))
+        if key not in known:
+            known[key] = _needs(key, policy, day)
+        short, long, insufficient = known[key]
+        needs.append(Need(c.agent_id, short, long, insufficient))
+    return needs
+
+
+def _needs(key: tuple[int, ...], policy: Policy, day: int) -> tuple[int, int, bool]:
+    assigned_low, assigned_short, assigned_long, open_low, open_short, open_long = key
     low_rating = policy.low_rating_threshold
     short, long = 0, policy.short_call_seconds
-    cap = policy.maximum
     kinds = [
-        (counts.assigned_low, True, short, low_rating), (counts.assigned_short, True, short, None),
-        (counts.assigned_long, True, long, None), (counts.open_low, False, short, low_rating),
-        (min(counts.open_short, cap), False, short, None), (min(counts.open_long, cap), False, long, None),
+        (assigned_low, True, short, low_rating), (assigned_short, True, short, None),
+        (assigned_long, True, long, None), (open_low, False, short, low_rating),
+        (open_short, False, short, None), (open_long, False, long, None),
     ]
     stand_in: list[Candidate] = []
     for number, assigned, duration, rating in kinds:
@@ -138,37 +158,58 @@ def needs_for(counts: AgentCounts, policy: Policy, day: int) -> Need:
     plan = plan_agent(stand_in, policy, day)
     short_ids = {c.call_id for c in stand_in if policy.is_short(c.duration_seconds)}
     picked_short = sum(1 for id_ in plan.samples if id_ in short_ids)
-    return Need(counts.agent_id, picked_short, len(plan.samples) - picked_short, plan.insufficient_volume)
+    return picked_short, len(plan.samples) - picked_short, plan.insufficient_volume
 
 
 # ---- the set-based steps ---------------------------------------------------------------------
 
 def agent_counts(scope: WeekCalls, policy: Policy) -> list[AgentCounts]:
+    """Two GROUP BYs: the week's calls by kind, and those of them already assigned by kind.
+
+    The open calls are the difference. Counting the assigned ones apart, from the week's
+    assignments (a few thousand rows) joined to their calls, keeps the pass over the
+    week's calls as cheap as a plain count: no join to the assignments for every call.
+    """
+    low = CALL.c.customer_rating <= policy.low_rating_threshold  # NULL (unrated) is not low
+    short_not_low = and_(CALL.c.duration_seconds < policy.short_call_seconds, ~_low(policy))
+
+    def by_kind(statement):
+        return statement.add_columns(func.count(), func.count().filter(low), func.count().filter(short_not_low))
+
+    calls = db.session.execute(by_kind(select(CALL.c.agent_id)).where(scope.where())
+                               .group_by(CALL.c.agent_id).order_by(CALL.c.agent_id)).all()
     assigned = scope.assigned_calls().subquery()
-    is_assigned = assigned.c.call_id.is_not(None)
-    low, not_low = _low(policy), ~_low(policy)
-    short = CALL.c.duration_seconds < policy.short_call_seconds
-
-    def count_if(*conditions):
-        return func.sum(case((and_(*conditions), 1), else_=0))
-
-    rows = db.session.execute(
-        select(CALL.c.agent_id, func.count(),
-               count_if(is_assigned, low), count_if(is_assigned, not_low, short),
-               count_if(is_assigned, not_low, ~short), count_if(~is_assigned, low),
-               count_if(~is_assigned, not_low, short), count_if(~is_assigned, not_low, ~short))
-        .select_from(CALL.outerjoin(assigned, assigned.c.call_id == CALL.c.id))
-        .where(scope.where())
-        .group_by(CALL.c.agent_id).order_by(CALL.c.agent_id))
-    return [AgentCounts(*row) for row in rows]
+    taken = {agent_id: (total, low_, short) for agent_id, total, low_, short in db.session.execute(
+        by_kind(select(CALL.c.agent_id)).select_from(assigned.join(CALL, CALL.c.id == assigned.c.call_id))
+        .where(scope.where()).group_by(CALL.c.agent_id))}
+    counts = []
+    for agent_id, total, low_, short in calls:
+        taken_total, taken_low, taken_short = taken.get(agent_id, (0, 0, 0))
+        taken_long = taken_total - taken_low - taken_short
+        counts.append(AgentCounts(agent_id, total, taken_low, taken_short, taken_long, low_ - taken_low,
+                                  short - taken_short, total - low_ - short - taken_long))
+    return counts
 
 
-def low_rated_calls(scope: WeekCalls, policy: Policy, agent_ids: list[int]) -> list[tuple[int, str]]:
+def assigned_calls(scope: WeekCalls) -> set[int]:
+    """Ids of the week's calls that have an assignment already: a few per agent."""
+    return set(db.session.scalars(scope.assigned_calls()))
+
+
+def low_rated_calls(scope: WeekCalls, policy: Policy, agent_ids: list[int],
+                    assigned: set[int]) -> list[tuple[int, str]]:
     """(call id, channel) of every unassigned low-rated call of these agents."""
-    return [tuple(row) for row in db.session.execute(
+    rows = db.session.execute(
         select(CALL.c.id, CALL.c.channel)
-        .where(scope.where(), CALL.c.agent_id.in_(agent_ids), _low(policy), _unassigned(scope))
-        .order_by(CALL.c.id))]
+        .where(scope.where(), pool.among(CALL.c.agent_id, agent_ids), _rated_low(policy))
+        .order_by(CALL.c.id)).all()
+    return [(id_, channel) for id_, channel in rows if id_ not in assigned]
+
+
+def _rated_low(policy: Policy):
+    """`_low` as a list of ratings (1..threshold): one range of the rating index per rating, the
+    week bounding each, where `<=` would read the tenant's low-rated calls of every week."""
+    return CALL.c.customer_rating.in_(list(range(RATINGS.start, policy.low_rating_threshold + 1)))
 
 
 def _low(policy: Policy):
@@ -176,57 +217,78 @@ def _low(policy: Policy):
     return func.coalesce(CALL.c.customer_rating <= policy.low_rating_threshold, False)
 
 
-def _unassigned(scope: WeekCalls):
-    # By call alone, on its index: a call's assignments all carry the call's own week.
-    taken = (select(literal_column("1")).select_from(ASSIGNMENT)
-             .where(ASSIGNMENT.c.call_id == CALL.c.id, ASSIGNMENT.c.reason .not_in(UNCOUNTED_REASONS)))
-    return ~taken.exists()
-
-
+# Per agent and stratum, the `reach` lowest-key calls that are not low-rated, each probe a
+# plain range of the (tenant, agent, sample_key) index.
 _LATERAL_SAMPLE = text("""
-SELECT picked.id, picked.channel
-FROM unnest(CAST(:agents AS integer[]), CAST(:shorts AS boolean[]), CAST(:ks AS integer[])) AS n(agent_id, is_short, k)
+SELECT n.agent_id, n.is_short, picked.sample_key, picked.id, picked.channel
+FROM unnest(CAST(:agents AS integer[]), CAST(:shorts AS boolean[]), CAST(:reach AS integer[]))
+     AS n(agent_id, is_short, reach)
 CROSS JOIN LATERAL (
-    SELECT c.id, c.channel FROM call AS c
+    SELECT c.sample_key, c.id, c.channel FROM call AS c
     WHERE c.tenant_id = :tenant AND c.agent_id = n.agent_id
       AND c.started_at >= :start AND c.started_at < :end
       AND c.channel = ANY(CAST(:channels AS varchar[]))
       AND (c.duration_seconds < :short_seconds) = n.is_short
       AND (c.customer_rating IS NULL OR c.customer_rating > :threshold)
-      AND NOT EXISTS (SELECT 1 FROM assignment AS a WHERE a.call_id = c.id AND a.reason <> ALL(CAST(:uncounted AS varchar[])))
     ORDER BY c.sample_key, c.id
-    LIMIT n.k
+    LIMIT n.reach
 ) AS picked
 """)
 
 
-def sample_calls(scope: WeekCalls, policy: Policy, needs: Sequence[Need]) -> list[tuple[int, str]]:
-    """(call id, channel) of the k lowest-key unassigned calls per agent and stratum."""
-    wanted = [(n.agent_id, is_short, k) for n in needs
-              for is_short, k in ((True, n.short), (False, n.long)) if k > 0]
+def sample_calls(scope: WeekCalls, policy: Policy, counts: Sequence[AgentCounts], needs: Sequence[Need],
+                 assigned: set[int]) -> list[tuple[int, str]]:
+    """(call id, channel) of the k lowest-key unassigned calls per agent and stratum.
+
+    Each agent and stratum is read for k more calls than it has assigned already, lowest
+    keys first, and the assigned ones are dropped here: at least k are left. No candidate
+    is tested against the assignment table in SQL, a test whose plan went wrong on stale
+    statistics (reading the whole index, or every assignment of the week, per candidate).
+    """
+    taken = {c.agent_id: {True: c.assigned_short, False: c.assigned_long} for c in counts}
+    wanted = {(n.agent_id, is_short): k for n in needs for is_short, k in ((True, n.short), (False, n.long))
+              if k > 0}
     if not wanted:
         return []
+    reach = [(agent, is_short, k + taken[agent][is_short]) for (agent, is_short), k in wanted.items()]
     if db.session.get_bind().dialect.name == "postgresql":
-        agents, shorts, ks = (list(column) for column in zip(*wanted))
-        return [tuple(row) for row in db.session.execute(_LATERAL_SAMPLE, {
-            "agents": agents, "shorts": shorts, "ks": ks, "tenant": scope.tenant_id, "start": scope.start,
-            "end": scope.end, "channels": list(scope.channels), "short_seconds": policy.short_call_seconds,
-            "threshold": policy.low_rating_threshold, "uncounted": list(UNCOUNTED_REASONS)})]
-    return _ranked_samples(scope, policy, {(agent, is_short): k for agent, is_short, k in wanted})
+        agents, shorts, reaches = (list(column) for column in zip(*reach))
+        # Its cost estimate (a probe per agent and stratum, each guessed at hundreds of rows)
+        # sets off JIT compilation: ~0.3 s, longer than the query runs. For this transaction.
+        db.session.execute(text("SET LOCAL jit = off"))
+        rows = db.session.execute(_LATERAL_SAMPLE, {
+            "agents": agents, "shorts": shorts, "reach": reaches, "tenant": scope.tenant_id,
+            "start": scope.start, "end": scope.end, "channels": list(scope.channels),
+            "short_seconds": policy.short_call_seconds, "threshold": policy.low_rating_threshold}).all()
+    else:
+        rows = _ranked_candidates(scope, policy, {(agent, short): n for agent, short, n in reach})
+    return _first_unassigned(rows, wanted, assigned)
 
 
-def _ranked_samples(scope: WeekCalls, policy: Policy, wanted: dict[tuple[int, bool], int]) -> list[tuple[int, str]]:
-    """The same choice by ROW_NUMBER() per agent and stratum (SQLite has no LATERAL)."""
+def _ranked_candidates(scope: WeekCalls, policy: Policy, reach: dict[tuple[int, bool], int]) -> list[tuple]:
+    """The same candidates by ROW_NUMBER() per agent and stratum (SQLite has no LATERAL)."""
     is_short = CALL.c.duration_seconds < policy.short_call_seconds
-    ranked = (select(CALL.c.id, CALL.c.channel, CALL.c.agent_id, is_short.label("is_short"),
+    ranked = (select(CALL.c.agent_id, is_short.label("is_short"), CALL.c.sample_key, CALL.c.id, CALL.c.channel,
                      func.row_number().over(partition_by=(CALL.c.agent_id, is_short),
                                             order_by=(CALL.c.sample_key, CALL.c.id)).label("rank"))
-              .where(scope.where(), CALL.c.agent_id.in_(sorted({agent for agent, _ in wanted})),
-                     ~_low(policy), _unassigned(scope))
+              .where(scope.where(), CALL.c.agent_id.in_(sorted({agent for agent, _ in reach})), ~_low(policy))
               .subquery())
-    rows = db.session.execute(select(ranked).where(ranked.c.rank <= max(wanted.values())))
-    return sorted((id_, channel) for id_, channel, agent, short, rank in rows
-                  if rank <= wanted.get((agent, bool(short)), 0))
+    rows = db.session.execute(select(ranked).where(ranked.c.rank <= max(reach.values())))
+    return [(agent, bool(short), key, id_, channel) for agent, short, key, id_, channel, rank in rows
+            if rank <= reach.get((agent, bool(short)), 0)]
+
+
+def _first_unassigned(rows: Sequence[tuple], wanted: dict[tuple[int, bool], int],
+                      assigned: set[int]) -> list[tuple[int, str]]:
+    """From (agent, is_short, sample key, call id, channel) candidates: per agent and stratum,
+    the k lowest-key calls without an assignment; (call id, channel) sorted by call id."""
+    by_stratum: dict[tuple[int, bool], list[tuple[int, int, str]]] = defaultdict(list)
+    for agent, is_short, key, id_, channel in rows:
+        if id_ not in assigned:
+            by_stratum[(agent, bool(is_short))].append((key, id_, channel))
+    picked = [(id_, channel) for stratum, found in by_stratum.items()
+              for _, id_, channel in sorted(found)[:wanted[stratum]]]
+    return sorted(picked)
 
 
 # ---- the run -----------------------------------------------------------------------------------
@@ -257,10 +319,11 @@ def plan_week(tenant_id: int, week: str, as_of: datetime) -> PlanResult:
     scope = week_scope(tenant, week, versions)
     in_scope = scope.agent_ids()
     counts = [c for c in agent_counts(scope, policy) if c.agent_id in in_scope]
-    needs = [needs_for(c, policy, day) for c in counts]
+    needs = needs_for(counts, policy, day)
     needy = [c.agent_id for c in counts if c.open_low]  # usually none: ingestion made them already
-    low = low_rated_calls(scope, policy, needy) if needy else []
-    samples = sample_calls(scope, policy, needs)
+    assigned = assigned_calls(scope)
+    low = low_rated_calls(scope, policy, needy, assigned) if needy else []
+    samples = sample_calls(scope, policy, counts, needs, assigned)
     priority_due = as_of + timedelta(hours=policy.priority_turnaround_hours)
     sample_due = as_of + timedelta(hours=policy.sample_turnaround_hours)
     work = [pool.NewWork(id_, versions[channel], "low_rating", priority_due) for id_, channel in low] + \

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import and_, any_, bindparam, case, cast, func, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -85,19 +85,63 @@ def bulk_insert(table, rows: Sequence[dict], same: dict | None = None, conflict:
     db.session.execute(statement, params)
 
 
+def id_array(values: Iterable[int]) -> str:
+    """Integers as one PostgreSQL array literal ('{1,2,3}') for a `CAST(:param AS integer[])`:
+    psycopg adapts a Python list element by element, about 15 times slower for the tens of
+    thousands of ids a plan writes (bench/sla_plan.py)."""
+    return "{" + ",".join(str(int(v)) for v in values) + "}"
+
+
+# The new rows and their "created" events in one statement: the events come from the rows
+# the INSERT really wrote (RETURNING), so neither a second read nor a second round trip.
+_INSERT_WITH_EVENTS = text("""
+WITH new AS (
+    INSERT INTO assignment (tenant_id, week, call_id, scorecard_version_id, reason, priority, due_at,
+                            status, created_at, updated_at)
+    SELECT :tenant, :week, w.call_id, g.version_id, g.reason, g.priority, g.due_at, 'open', :stamp, :stamp
+    FROM unnest(CAST(:call_ids AS integer[]), CAST(:groups AS integer[])) WITH ORDINALITY AS w(call_id, grp, n)
+    JOIN unnest(CAST(:versions AS integer[]), CAST(:reasons AS varchar[]), CAST(:priorities AS integer[]),
+                CAST(:dues AS timestamptz[])) WITH ORDINALITY AS g(version_id, reason, priority, due_at, grp)
+      USING (grp)
+    ORDER BY w.n
+    ON CONFLICT (tenant_id, call_id, reason, week) WHERE reason <> 'calibration' DO NOTHING
+    RETURNING id, reason
+), events AS (
+    INSERT INTO assignment_event (tenant_id, assignment_id, at, action, reason)
+    SELECT :tenant, new.id, :now, 'created', notes.note
+    FROM new LEFT JOIN unnest(CAST(:note_reasons AS varchar[]), CAST(:notes AS text[])) AS notes(reason, note)
+      ON notes.reason = new.reason
+)
+SELECT id FROM new ORDER BY id
+""")
+
+
 def insert_assignments(tenant_id: int, week: str, work: Sequence[NewWork], now: datetime) -> list[int]:
     """Insert what is not there yet; the ids of the rows inserted now, with their "created" events.
 
-    The rows of this run carry its own creation stamp (the clock, not `now`, which a
-    rerun repeats), so that they are told from rows that were there already.
+    On PostgreSQL one statement (`_INSERT_WITH_EVENTS`): the rows travel as one array of
+    call ids and one of group numbers, a group being the few values many rows share
+    (version, reason, due time), since adapting a datetime per row cost more than the
+    insert. Elsewhere the rows of this run carry its own creation stamp (the clock, not
+    `now`, which a rerun repeats), so that they are told from rows that were there already.
     """
     if not work:
         return []
     stamp = utcnow()
+    ordered = sorted(work, key=lambda w: (w.call_id, w.reason))  # one lock order for every writer
+    if _postgres():
+        groups = sorted({(w.scorecard_version_id, w.reason, w.due_at) for w in work})
+        number = {group: n for n, group in enumerate(groups, 1)}
+        versions, reasons, dues = zip(*groups)
+        return db.session.scalars(_INSERT_WITH_EVENTS, {
+            "call_ids": id_array(w.call_id for w in ordered),
+            "groups": id_array(number[(w.scorecard_version_id, w.reason, w.due_at)] for w in ordered),
+            "tenant": tenant_id, "week": week, "stamp": stamp, "now": now, "versions": list(versions),
+            "reasons": list(reasons), "priorities": [DEFAULT_PRIORITY[r] for r in reasons], "dues": list(dues),
+            "note_reasons": list(SYSTEM_NOTE), "notes": list(SYSTEM_NOTE.values())}).all()
     bulk_insert(ASSIGNMENT, [
         {"call_id": w.call_id, "scorecard_version_id": w.scorecard_version_id, "reason": w.reason,
-         "priority": DEFAULT_PRIORITY[w.reason], "due_at": w.due_at}
-        for w in sorted(work, key=lambda w: (w.call_id, w.reason))],  # one lock order for every writer
+         "priority": DEFAULT_PRIORITY[w.reason], "due_at": w.due_at} for w in ordered],
         same={"tenant_id": tenant_id, "week": week, "status": "open", "created_at": stamp, "updated_at": stamp},
         conflict=["tenant_id", "call_id", "reason", "week"], conflict_where=text("reason <> 'calibration'"))
     this_run = and_(ASSIGNMENT.c.tenant_id == tenant_id, ASSIGNMENT.c.week == week,
@@ -139,13 +183,18 @@ def grader_loads(tenant_id: int, week: str) -> list[GraderLoad]:
                        agent_counts=agents.get(g, {})) for g in ids]
 
 
+def _in_pool(tenant_id: int):
+    """The tenant's open, unowned SLA work."""
+    return and_(ASSIGNMENT.c.tenant_id == tenant_id, ASSIGNMENT.c.status == "open",
+                ASSIGNMENT.c.grader_id.is_(None), ASSIGNMENT.c.reason .not_in(UNCOUNTED_REASONS))
+
+
 def _pool(tenant_id: int) -> list[tuple[int, int]]:
-    """(assignment id, agent id) of the tenant's open, unowned SLA work, most urgent first."""
+    """(assignment id, agent id) of the pool, most urgent first."""
     return [tuple(row) for row in db.session.execute(
         select(ASSIGNMENT.c.id, CALL.c.agent_id).join(CALL, CALL.c.id == ASSIGNMENT.c.call_id)
-        .where(ASSIGNMENT.c.tenant_id == tenant_id, ASSIGNMENT.c.status == "open",
-               ASSIGNMENT.c.grader_id.is_(None), ASSIGNMENT.c.reason .not_in(UNCOUNTED_REASONS))
-        .order_by(ASSIGNMENT.c.priority.desc(), ASSIGNMENT.c.due_at, ASSIGNMENT.c.id))]
+        .where(_in_pool(tenant_id))
+        .order_by(ASSIGNMENT.c.priority.desc(), ASSIGNMENT.c.due_at, ASSIGNMENT.c.id)).all()]
 
 
 def _after(loads: list[GraderLoad], given: dict[int, int], agent_of: dict[int, int]) -> list[GraderLoad]:
@@ -220,10 +269,16 @@ def hand_out(tenant_id: int, week: str, now: datetime, avoid: Mapping[int, int] 
 
     `avoid` maps assignments taken back from a grader to that grader, who does not get them again.
     """
+    loads = grader_loads(tenant_id, week)
+    if not any(load.capacity > load.open_work for load in loads):
+        # No grader has room (e.g. tracking while everyone is full): the pool, which can hold
+        # thousands of items, is counted instead of read.
+        return Handout(0, db.session.scalar(select(func.count()).select_from(ASSIGNMENT)
+                                            .where(_in_pool(tenant_id))))
     pool = _pool(tenant_id)
     if not pool:
         return Handout(0, 0)
-    plan, unassigned = _plan(pool, grader_loads(tenant_id, week), avoid or {})
+    plan, unassigned = _plan(pool, loads, avoid or {})
     given = _give(plan, now)
     record_events(tenant_id, given, "assigned", "SLA: distributed by open work and capacity", now)
     return Handout(given=len(given), left_in_pool=len(unassigned))

@@ -17,7 +17,7 @@ from sqlalchemy import Select, and_, func, select
 from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.calls.models import Agent
 from vendor_qa.extensions import db
-from vendor_qa.scorecards.versions import current_version_for_channel
+from vendor_qa.scorecards.versions import current_version_ids
 from vendor_qa.sla import weeks
 from vendor_qa.sla.models import DEFAULT_DAILY_CAPACITY, AgentExclusion, GraderCapacity, SlaPolicy
 from vendor_qa.sla.policy import Policy
@@ -80,23 +80,17 @@ def agents_in_scope(tenant: Tenant, week: str) -> Select:
 
 
 def versions_by_channel(tenant: Tenant, channels: frozenset[str]) -> dict[str, int]:
-    """The scorecard version new work on each channel uses; channels without one are left out,
-    since their calls cannot be evaluated (run in the tenant's context)."""
-    found = {}
-    for channel in sorted(channels):
-        version = current_version_for_channel(tenant, channel)
-        if version is not None:
-            found[channel] = version.id
-    return found
+    """The scorecard version new work on each channel uses (run in the tenant's context)."""
+    return current_version_ids(tenant, channels)
 
 
 def grader_capacities(tenant_id: int) -> dict[int, int]:
-    """Daily capacity of each active grader certified for the tenant."""
+    """Daily capacity of each active grader certified for the tenant (past its certification gate)."""
     rows = db.session.execute(
         select(User.id, func.coalesce(GraderCapacity.daily_capacity, DEFAULT_DAILY_CAPACITY))
         .join(GraderCertification, and_(GraderCertification.grader_id == User.id,
                                         GraderCertification.tenant_id == tenant_id,
-                                        GraderCertification.active.is_(True)))
+                                        GraderCertification.working))
         .outerjoin(GraderCapacity, GraderCapacity.grader_id == User.id)
         .where(User.role == Role.GRADER.value, User.active.is_(True))
         .order_by(User.id))

@@ -6,6 +6,7 @@
   assignments, its policy with history, its agent exclusions (vendor admins).
 - `sla_client` (/t/<tenant>/sla): the same week figures, read-only, for the
   tenant's client managers; graders appear there only by pseudonym.
+- `sla_admin` (/admin/sla/...): the graders' daily capacity, edited inline (HTMX).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db, htmx
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment
 from vendor_qa.models import utcnow
-from vendor_qa.sla import board, tracker, weeks
-from vendor_qa.sla.forms import ExclusionForm, PolicyForm
+from vendor_qa.sla import board, capacity, tracker, weeks
+from vendor_qa.sla.forms import CapacityForm, ExclusionForm, PolicyForm
 from vendor_qa.sla.models import AgentExclusion, SlaAlert, SlaWeekTenant
 from vendor_qa.sla.settings import first_editable_week, policy_for_week, policy_history, save_policy
 from vendor_qa.tenants.context import bind_tenant_from_url
@@ -38,6 +39,7 @@ RECENT_ALERTS = 5  # on the board; the alerts page lists them all
 bp = Blueprint("sla", __name__, url_prefix="/sla")
 tenant_bp = Blueprint("sla_tenant", __name__, url_prefix="/sla/<tenant>")
 client_bp = Blueprint("sla_client", __name__, url_prefix="/t/<tenant>/sla")
+admin_bp = Blueprint("sla_admin", __name__, url_prefix="/admin/sla")
 bind_tenant_from_url(tenant_bp)
 bind_tenant_from_url(client_bp)
 
@@ -226,3 +228,48 @@ def client_week():
     except ValueError as error:
         abort(400, description=f"{error}. Choose a week like 2026-W47.")
     return _week_view("sla/client.html", chosen)
+
+
+# ---- graders' daily capacity -------------------------------------------------------------------------
+
+def _capacity_rows(graders: list[User], forms: dict[int, CapacityForm]) -> list[dict]:
+    """Each grader's row: open work and capacity in two grouped queries, and its form."""
+    ids = [grader.id for grader in graders]
+    held, capacities = capacity.open_work(ids), capacity.daily_capacities(ids)
+    return [{"grader": grader, "open": held.get(grader.id, 0), "capacity": capacities[grader.id],
+             "form": forms.get(grader.id) or CapacityForm(formdata=None, daily_capacity=capacities[grader.id])}
+            for grader in graders]
+
+
+def _capacity_page(forms: dict[int, CapacityForm] | None = None, status: int = 200):
+    page = db.paginate(capacity.active_graders(), per_page=_per_page(), error_out=False)
+    return render_template("sla/capacity.html", page=page, rows=_capacity_rows(page.items, forms or {}),
+                           maximum=capacity.MAX_DAILY_CAPACITY), status
+
+
+@admin_bp.get("/capacity")
+@roles(ADMIN)
+def capacities():
+    return _capacity_page()
+
+
+@admin_bp.post("/capacity/<int:grader_id>")
+@roles(ADMIN)
+def set_capacity(grader_id: int):
+    """Save one grader's daily capacity: the row again for HTMX, else back to the page."""
+    grader = capacity.active_grader(grader_id)
+    if grader is None:
+        abort(404, description="No active grader has this id.")
+    form = CapacityForm()
+    valid = form.validate_on_submit()
+    if valid:
+        capacity.set_daily_capacity(grader.id, form.daily_capacity.data)
+        db.session.commit()
+    if htmx:
+        [row] = _capacity_rows([grader], {} if valid else {grader.id: form})
+        return render_template("sla/_capacity_row.html", row=row, saved=valid, page_number=_page_number(),
+                               maximum=capacity.MAX_DAILY_CAPACITY), 200 if valid else 422
+    if not valid:
+        return _capacity_page({grader.id: form}, 422)
+    flash(f"{grader.name} ({grader.pseudonym}) can now take {form.daily_capacity.data} evaluations a day.", "success")
+    return redirect(url_for("sla_admin.capacities", page=_page_number()) + f"#grader-{grader.id}")

@@ -9,17 +9,19 @@ from functools import lru_cache
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (BooleanField, EmailField, Field, Form, PasswordField, SelectField,
+from wtforms import (BooleanField, EmailField, Field, Form, IntegerField, PasswordField, SelectField,
                      SelectMultipleField, StringField, ValidationError)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from vendor_qa.auth.accounts import MIN_PASSWORD_LENGTH
 from vendor_qa.auth.models import Role
+from vendor_qa.calibration.forms import ReliabilitySettingsForm
 from vendor_qa.extensions import db
 from vendor_qa.tenants.models import SLUG_PATTERN, Tenant, is_timezone
 
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
+MAX_DISPUTE_DAYS = 90
 
 
 @lru_cache(maxsize=1)
@@ -68,12 +70,18 @@ class TenantCreateForm(TenantSettingsForm):
             raise ValidationError(f"A tenant with slug {field.data!r} exists already.")
 
 
-class TenantEditForm(TenantSettingsForm):
+class TenantEditForm(TenantSettingsForm, ReliabilitySettingsForm):
     active = BooleanField("Active", description="An inactive tenant keeps its data.")
     allow_agent_names = BooleanField(
         "Graders may see agent names", description="Otherwise graders see agents by code only.")
     show_customer_rating = BooleanField(
         "Graders see the customer's rating", description="Hidden by default: it biases the grader.")
+    dispute_window_days = IntegerField("Dispute window (days)", validators=[
+        Optional(), NumberRange(1, MAX_DISPUTE_DAYS, f"between 1 and {MAX_DISPUTE_DAYS}")],
+        description="How long after submission a client manager may dispute an evaluation.")
+    dispute_alert_days = IntegerField("Alert on disputes open longer than (days)", validators=[
+        Optional(), NumberRange(1, MAX_DISPUTE_DAYS, f"between 1 and {MAX_DISPUTE_DAYS}")],
+        description="Vendor admins are alerted, once a day, of disputes left open longer.")
 
 
 class ApiTokenForm(FlaskForm):

@@ -27,6 +27,18 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "systemic_share": 0.3,  # a criterion lost by at least this share of agents is systemic (group training)
     "report_recipients": [],  # e-mails the scheduled reports go to; empty: the tenant's active client managers
     "calibration_every_days": 14,  # the cadence job starts a calibration session this often; 0: never
+    "dispute_window_days": 7,  # a client manager may dispute an evaluation this many days after its submission
+    "dispute_alert_days": 3,  # vendor admins are alerted of disputes open longer than this
+    # Grader reliability (vendor_qa.calibration.reliability): the share of sampled calls a second
+    # grader grades blind, and when a grader is flagged as drifting (after this many graded pairs).
+    "double_grade_share": 0.03,
+    "reliability_min_agreement": 0.8,  # with peers and with experts, as a share of criteria
+    "reliability_max_leniency": 5,  # points, either way, from the peers' mean total
+    "reliability_min_pairs": 5,
+    # The certification gate: a new certification waits until the grader's alignment with the
+    # experts of this tenant's calibration sessions reaches the mark.
+    "certification_gate": False,
+    "certification_alignment": 0.8,
 }
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"

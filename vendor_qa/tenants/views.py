@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from vendor_qa.auth.accounts import AccountError, certify, create_user, uncertify, update_user
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import GraderCertification, Role, User
+from vendor_qa.calibration.forms import reliability_settings, reliability_settings_data
 from vendor_qa.calls.models import Agent
 from vendor_qa.extensions import db, htmx
 from vendor_qa.models import utcnow
@@ -124,6 +125,9 @@ def edit_tenant(tenant_id: int):
     form = TenantEditForm(obj=tenant, data={
         "allow_agent_names": tenant.setting("allow_agent_names"),
         "show_customer_rating": tenant.setting("show_customer_rating"),
+        "dispute_window_days": tenant.setting("dispute_window_days"),
+        "dispute_alert_days": tenant.setting("dispute_alert_days"),
+        **reliability_settings_data(tenant),
     })
     if form.validate_on_submit():
         tenant.name = form.name.data.strip()
@@ -134,6 +138,10 @@ def edit_tenant(tenant_id: int):
             **(tenant.settings or {}),
             "allow_agent_names": form.allow_agent_names.data,
             "show_customer_rating": form.show_customer_rating.data,
+            # Left empty (or not sent): the current value stays.
+            "dispute_window_days": form.dispute_window_days.data or tenant.setting("dispute_window_days"),
+            "dispute_alert_days": form.dispute_alert_days.data or tenant.setting("dispute_alert_days"),
+            **reliability_settings(tenant, form),
         }
         db.session.commit()
         flash(f"Tenant {tenant.name} saved.", "success")

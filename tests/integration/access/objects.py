@@ -145,3 +145,51 @@ def report(build, tenant, agent, call) -> dict[str, Any]:
         db.session.add(delivery)
         db.session.commit()
         return {"report": row.id, "delivery": delivery.id}
+
+
+@area
+def dispute(build, tenant, agent, call) -> dict[str, Any]:
+    """An open dispute of one criterion of a submitted evaluation, raised by a client manager of the tenant."""
+    from tests.integration import grading_helpers
+    from vendor_qa.disputes import service
+    from vendor_qa.extensions import db
+    from vendor_qa.grading.models import Evaluation
+    from vendor_qa.tenants.scoping import tenant_scope
+
+    card = grading_helpers.scorecard(tenant, name="Disputed")
+    evaluation_id = grading_helpers.submitted_evaluation(tenant, build.call(agent), build.grader(tenant), card)
+    manager = build.manager(tenant)
+    with tenant_scope(tenant.id):
+        found, errors = service.raise_dispute(db.session.get(Evaluation, evaluation_id),
+                                              {"r-" + card.key("Greets"): "The agent did greet."}, manager, tenant)
+        assert not errors, errors
+        return {"dispute": found.id}
+
+
+@area
+def double_grade(build, tenant, agent, call) -> dict[str, Any]:
+    """A sample submitted by one grader and its blind double grade held by another, neither the world's
+    grader (certified for the tenant after these are built): {double_sample} and {double_work}."""
+    from sqlalchemy import select
+
+    from tests.integration import grading_helpers
+    from vendor_qa.auth.models import User
+    from vendor_qa.extensions import db
+    from vendor_qa.grading import assignments
+    from vendor_qa.grading.models import Assignment, Evaluation
+    from vendor_qa.tenants.scoping import tenant_scope
+
+    card = grading_helpers.scorecard(tenant, name="Double-graded")
+    first, second = build.grader(tenant), build.grader(tenant)
+    doubled_call = build.call(agent)
+    evaluation_id = grading_helpers.submitted_evaluation(tenant, doubled_call, first, card)
+    with tenant_scope(tenant.id):
+        sample = db.session.get(Evaluation, evaluation_id).assignment
+        # The tenant's share may have chosen the call already (then another grader holds its double).
+        work = db.session.scalar(select(Assignment).where(Assignment.call_id == doubled_call.id,
+                                                          Assignment.reason == "double"))
+        if work is None:
+            work = assignments.create_assignment(doubled_call, "double", sample.scorecard_version)
+            assignments.assign(work, db.session.get(User, second.id), None, "Reliability: blind second grade")
+            db.session.commit()
+        return {"double_sample": sample.id, "double_work": work.id}

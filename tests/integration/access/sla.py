@@ -19,6 +19,9 @@ ROUTES = [
           data={"agent": "{sla_agent}", "from_date": "2026-11-16", "to_date": "2026-11-20", "reason": "leave"}),
     Route("sla_tenant.delete_exclusion", "/sla/{tenant}/exclusions/{exclusion}/delete", ONLY_ADMIN,
           method="POST", ok=302),
+    Route("sla_admin.capacities", "/admin/sla/capacity", ONLY_ADMIN),
+    Route("sla_admin.set_capacity", "/admin/sla/capacity/{grader}", ONLY_ADMIN, method="POST", ok=302,
+          data={"daily_capacity": "40"}),
     Route("sla_client.client_week", "/t/{tenant}/sla/", CLIENT_SIDE),
     Route("api.sla_week", "/api/v1/sla?week=2026-W47", frozenset(), api=True),
 ]

@@ -1,0 +1,66 @@
+"""A sampled call is graded by one grader, silently graded again by a second, and the vendor admin
+finds both graders' agreement and leniency on the reliability page, then one grader's trend."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.steps import answer
+from tests.integration import grading_helpers as gh
+
+pytestmark = pytest.mark.e2e
+
+
+def _grade(page, log_in, grader, name_answer: str, name_comment: str | None = None) -> None:
+    log_in(grader)
+    page.goto("/grading/queue")
+    row = page.locator("#queue-list tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("sample")  # a double grade looks like any sample
+    row.get_by_role("link", name="Grade").click()
+    page.wait_for_url(re.compile(r"/grading/assignments/\d+$"))
+    answer(page, "Greets the customer", "Yes")
+    answer(page, "Asks for the customer's name", name_answer)
+    answer(page, "Solves the problem", "Yes")
+    answer(page, "Explains the next steps", "4")
+    page.get_by_label("What went well").fill("Friendly and quick.")
+    page.get_by_label("What to improve").fill("Confirm the fix at the end.")
+    page.get_by_role("button", name="Submit evaluation").click()
+    if name_comment:
+        page.locator(".gr-criterion.has-error textarea").fill(name_comment)
+        page.get_by_role("button", name="Submit evaluation").click()
+    expect(page.locator(".flash")).to_contain_text("Evaluation of call REL-1 submitted.")
+    page.get_by_role("button", name="Log out").click()
+
+
+def test_a_double_grade_from_the_queue_to_the_reliability_page(build, log_in, page):
+    tenant = build.tenant(slug="relco", name="Rel Telecom",
+                          settings={"double_grade_share": 1.0, "reliability_min_pairs": 1})
+    agent = build.agent(tenant)
+    call = build.call(agent, external_id="REL-1")
+    card = gh.scorecard(tenant)
+    admin = build.admin()
+    ann = build.user("grader", certify=[tenant], name="Ann Grader")
+    bob = build.user("grader", certify=[tenant], name="Bob Grader")
+    gh.held_assignment(tenant, call, ann, card)
+
+    _grade(page, log_in, ann, "Full")
+    _grade(page, log_in, bob, "Partial", name_comment="Asked but did not use the name.")
+
+    log_in(admin)
+    page.get_by_role("link", name="Grader reliability").click()
+    table = page.locator("#reliability-table")
+    ann_row = table.locator("tr", has_text="Ann Grader")
+    expect(ann_row).to_contain_text(ann.pseudonym)
+    expect(ann_row).to_contain_text("75%")  # three of four criteria alike
+    expect(ann_row).to_contain_text("+12.5")  # 100 against Bob's 87.5
+    expect(ann_row).to_contain_text("drifting")
+    expect(table.locator("tr", has_text="Bob Grader")).to_contain_text("-12.5")
+
+    ann_row.get_by_role("link", name="Ann Grader").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ann Grader")
+    expect(page.locator("section.card table tbody tr")).to_have_count(7)  # six months and the total
+    expect(page.locator("figure.chart svg")).to_have_count(1)

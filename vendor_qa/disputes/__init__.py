@@ -1,0 +1,1 @@
+"""Disputes of submitted evaluations: raising, reviewing, correcting, and the aged-dispute alert."""
