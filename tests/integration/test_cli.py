@@ -38,11 +38,12 @@ def test_tenants_create_defaults_to_utc(build, runner):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--slug", "taken", "--name", "Again"], "a tenant with slug 'taken' exists already"),
-    (["--slug", "acme", "--name", "Acme", "--timezone", "Mars/Olympus"], "'Mars/Olympus' is not an IANA time zone"),
-    (["--slug", "Not A Slug", "--name", "Acme"], "slug: lower-case letters, digits and dashes"),
+    (["--slug", "taken", "--name", "Again"], "A tenant with slug 'taken' exists already"),
+    (["--slug", "acme", "--name", "Acme", "--timezone", "Mars/Olympus"], "timezone: Choose an IANA time zone"),
+    (["--slug", "Not A Slug", "--name", "Acme"], "slug: Use lower-case letters, digits and dashes"),
+    (["--slug", "acme", "--name", "  "], "name: Give the client company's name"),
     (["--slug", "acme"], "Missing option '--name'"),
-], ids=["duplicate slug", "bad timezone", "bad slug", "no name"])
+], ids=["duplicate slug", "bad timezone", "bad slug", "blank name", "no name"])
 def test_tenants_create_refuses_bad_input(build, runner, args, message):
     build.tenant("taken")
     result = flask(runner, "tenants", "create", *args)

@@ -408,6 +408,16 @@ def test_a_report_built_after_the_correction_uses_the_corrected_total(world, log
     assert totals == {world.evaluation_id: Decimal(100), other: SUBMITTED_TOTAL}
 
 
+def test_the_api_gives_the_corrected_evaluation_with_its_revision(world, login, build, client):
+    token = build.token(world.tenant)
+    dispute_id = _raised(world, login)
+    world.decide(login(world.admin), dispute_id, verdict="accept", answer="Agreed.")
+
+    response = client.get("/api/v1/evaluations", headers={"Authorization": f"Bearer {token}"})
+    [item] = [e for e in response.json["evaluations"] if e["id"] == world.evaluation_id]
+    assert (item["total"], item["revision"]) == (100.0, 2)
+
+
 # ---- anonymity ----------------------------------------------------------------------------
 
 def test_client_pages_of_disputes_show_the_grader_by_pseudonym_only(world, login):

@@ -30,7 +30,7 @@ SCHEMAS: dict[str, Any] = {
     "Evaluation": {
         "type": "object",
         "required": ["id", "call_external_id", "agent_external_id", "scorecard", "total", "band", "passed",
-                     "auto_failed", "criteria", "feedback", "grader", "submitted_at"],
+                     "auto_failed", "criteria", "feedback", "grader", "submitted_at", "revision"],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "integer"},
@@ -52,6 +52,9 @@ SCHEMAS: dict[str, Any] = {
             },
             "grader": {"type": "string", "description": "The grader's pseudonym, e.g. G-7F3A."},
             "submitted_at": {"type": "string", "format": "date-time"},
+            "revision": {"type": "integer", "minimum": 1,
+                         "description": "1 as submitted; one more for each correction after a dispute. "
+                                        "The figures are always the current revision's."},
         },
     },
     "EvaluationPage": {

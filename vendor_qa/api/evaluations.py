@@ -65,7 +65,7 @@ def _page(raw: str | None) -> int:
 def _evaluation_rows(since: datetime | None, page: int) -> list[Any]:
     stmt = (
         select(Evaluation.id, Evaluation.total, Evaluation.band, Evaluation.passed, Evaluation.auto_failed,
-               Evaluation.feedback_good, Evaluation.feedback_improve, Evaluation.submitted_at,
+               Evaluation.feedback_good, Evaluation.feedback_improve, Evaluation.submitted_at, Evaluation.revision,
                Call.external_id.label("call_external_id"), Agent.external_id.label("agent_external_id"),
                Scorecard.name.label("scorecard"), ScorecardVersion.number.label("version"),
                User.pseudonym.label("grader"))
@@ -116,4 +116,5 @@ def _evaluation(row, criteria: list[dict[str, Any]]) -> dict[str, Any]:
         "feedback": {"went_well": row.feedback_good, "to_improve": row.feedback_improve},
         "grader": row.grader,
         "submitted_at": row.submitted_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
+        "revision": row.revision,
     }

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from vendor_qa.extensions import db
-from vendor_qa.tenants.models import SLUG_PATTERN, ApiToken, Tenant, is_timezone
+from vendor_qa.tenants.forms import TenantCreateForm
+from vendor_qa.tenants.models import ApiToken, Tenant
 
 tenants_cli = AppGroup("tenants", help="Create tenants and issue their API tokens.")
 
@@ -27,13 +27,12 @@ def tenant_by_slug(slug: str) -> Tenant:
 @click.option("--timezone", default="UTC", show_default=True, help="IANA time zone, e.g. Europe/Oslo.")
 def create(slug: str, name: str, timezone: str) -> None:
     """Create a tenant (a client company)."""
-    if not re.match(SLUG_PATTERN, slug):
-        raise click.ClickException("slug: lower-case letters, digits and dashes, 1 to 40 characters")
-    if not is_timezone(timezone):
-        raise click.ClickException(f"timezone: {timezone!r} is not an IANA time zone (e.g. Europe/Oslo)")
-    if db.session.scalar(select(Tenant).where(Tenant.slug == slug)):
-        raise click.ClickException(f"a tenant with slug {slug!r} exists already")
-    tenant = Tenant(slug=slug, name=name, timezone=timezone)
+    # The admin page's form holds the rules, so the command and the page refuse the same input.
+    form = TenantCreateForm(formdata=MultiDict({"slug": slug, "name": name, "timezone": timezone}),
+                            meta={"csrf": False})
+    if not form.validate():
+        raise click.ClickException("; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
+    tenant = Tenant(slug=slug, name=name.strip(), timezone=timezone)
     db.session.add(tenant)
     db.session.commit()
     click.echo(f"created tenant {slug} ({name}, {timezone}) with id {tenant.id}")

@@ -53,8 +53,9 @@ class TenantWorld:
     manager: Any
     api_token: str
 
-    def fill(self, path: str, slug: str | None = None) -> str:
-        values = {"tenant": slug or self.tenant.slug, **{k: v for k, v in self.objects.items()}}
+    def fill(self, path: str, slug: str | None = None, counterpart: str = "") -> str:
+        """The path (or form value) with this tenant's objects; {counterpart}: the other tenant's slug."""
+        values = {"tenant": slug or self.tenant.slug, "counterpart": counterpart, **self.objects}
         return path.format(**values)
 
 

@@ -1,15 +1,12 @@
 """Vendor admin pages under /admin: they name objects by id, never by /t/<tenant>.
 
-POST rows name tenants by slug in their form data. The matrix test rebuilds the
-world for every case of a POST route with the suffix "-<case number>"; the
-admin's case is number 1 (after the anonymous one), so its tenants are
-own-co-1 and other-co-1.
+POST rows name tenants by slug in their form data: {counterpart} is the slug of
+the tenant other than the one whose objects the row's path names.
 """
 
 from tests.integration.access import ADMIN, Route
 
 ONLY_ADMIN = frozenset({ADMIN})
-OWN, OTHER = "own-co-1", "other-co-1"
 
 ROUTES = [
     # tenants
@@ -41,7 +38,7 @@ ROUTES = [
     Route("tenants.activate_user", "/admin/users/{user}/activate", ONLY_ADMIN, method="POST", ok=302),
     # grader certifications ({grader} is certified for the tenant {tenant_id})
     Route("tenants.certify_user", "/admin/users/{grader}/certifications", ONLY_ADMIN, method="POST", ok=302,
-          data={"tenant": OTHER}),
+          data={"tenant": "{counterpart}"}),  # certify for the other tenant
     Route("tenants.uncertify_user", "/admin/users/{grader}/certifications/{tenant_id}/remove", ONLY_ADMIN,
           method="POST", ok=302),
 ]
