@@ -6,6 +6,9 @@ a vendor admin, six graders and a client manager per company. The calls are
 drawn from a seeded random generator, so the same moment gives the same data,
 and are written with bulk INSERTs straight into the table (not through the
 ingestion path, which validates one integration's batch at a time).
+
+Each past week is then planned, mostly graded and closed through the SLA and
+grading code (demo_history.py), so the client's pages have a history to show.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from flask.cli import AppGroup
 from sqlalchemy import insert, select
 
 from vendor_qa import demo_content as content
+from vendor_qa.demo_history import add_history
 from vendor_qa.auth.accounts import create_user
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calls.models import Agent, Call, Team
@@ -77,7 +81,7 @@ def print_logins() -> None:
 @click.option("--agents-per-tenant", default=12, show_default=True, type=click.IntRange(1, 200))
 @click.option("--seed", default=2026, show_default=True, help="Seed of the random generator.")
 def load(if_empty: bool, weeks: int, per_week: int, agents_per_tenant: int, seed: int) -> None:
-    """Load the demo data: tenants, people and four weeks of calls."""
+    """Load the demo data: tenants, people, four weeks of calls and the past weeks' evaluations."""
     if if_empty and db.session.scalar(select(Tenant.id).limit(1)) is not None:
         click.echo("The database has tenants already; no demo data loaded.")
         print_logins()
@@ -93,6 +97,9 @@ def load(if_empty: bool, weeks: int, per_week: int, agents_per_tenant: int, seed
         add_demo_scorecards(tenant)
         click.echo(f"{tenant.name} ({tenant.timezone}): {len(spec.teams)} teams, {agents} agents, {calls} calls, "
                    "3 scorecards")
+        history = add_history(tenant, seed, weeks - 1, now)
+        click.echo(f"  {history.evaluations} evaluations over {history.weeks} past week(s), "
+                   f"{history.ungraded} assignment(s) left ungraded")
     db.session.commit()
     click.echo(f"Demo data loaded in {time.monotonic() - started:.1f} s. Log in with:")
     print_logins()

@@ -225,3 +225,16 @@ GRADER_NAMES = ("Alex Morgan", "Sam Rivera", "Jordan Blake", "Taylor Quinn", "Ca
 
 def manager_email(slug: str) -> str:
     return f"manager@{slug}.example"
+
+
+# What demo graders write on an evaluation (graders work in English for every client).
+FEEDBACK_GOOD = (
+    "Friendly and patient from start to finish.",
+    "Clear explanation; the customer knew exactly what happens next.",
+    "Good control of the call and a correct solution.",
+    "Listened well and summarised the problem before acting.",
+    "Polite, calm and quick to find the account.",
+)
+FEEDBACK_IMPROVE = "Work on this first: {criterion}."
+FEEDBACK_NOTHING_TO_IMPROVE = "Keep it up: nothing to fix on this call."
+LOST_POINTS = "Fell short on: {criterion}."

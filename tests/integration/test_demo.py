@@ -12,11 +12,17 @@ from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.calls.models import Agent, Call, Team
 from vendor_qa.calls.queries import recent_weeks
 from vendor_qa.demo import DEMO_LOGINS, DEMO_PASSWORD
+from vendor_qa.demo_content import manager_email
 from vendor_qa.extensions import db
+from vendor_qa.grading.models import Assignment, Evaluation, EvaluationCriterion
+from vendor_qa.scorecards.models import Criterion, Section
+from vendor_qa.sla import weeks
+from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
 
 SMALL = ["--weeks", "1", "--calls-per-week", "3", "--agents-per-tenant", "2"]
+HISTORY = ["--weeks", "3", "--calls-per-week", "10", "--agents-per-tenant", "3"]  # two past weeks to grade
 PII = re.compile(r"@|\d{4} \d{4} \d{4} \d{4}|\d{3}")
 
 
@@ -75,6 +81,15 @@ def test_the_default_demo_has_what_was_promised(app, runner):
         assert len(per_tenant) == len(tenants) and all(n >= 2 for _, n in per_tenant)  # overlapping
         managers = db.session.scalars(select(User.tenant_id).where(User.role == Role.CLIENT_MANAGER.value)).all()
         assert sorted(managers) == sorted(t.id for t in tenants)
+        with all_tenants("test: demo history"):
+            averages = db.session.execute(select(Evaluation.tenant_id, Evaluation.agent_id, func.avg(Evaluation.total))
+                                          .group_by(Evaluation.tenant_id, Evaluation.agent_id)).all()
+            held = dict(db.session.execute(select(Assignment.tenant_id, func.count()).where(
+                Assignment.status == "assigned").group_by(Assignment.tenant_id)).all())
+        for tenant in tenants:
+            scores = [float(a) for t, _, a in averages if t == tenant.id]
+            assert len(scores) >= 10 and max(scores) - min(scores) >= 15, tenant.slug  # some agents clearly weaker
+            assert held.get(tenant.id, 0) > 0, tenant.slug  # a few assignments were left to show as missed
     assert "Demo data loaded" in output and len(printed_logins(output)) == len(DEMO_LOGINS)
 
 
@@ -141,3 +156,77 @@ def test_every_printed_login_can_log_in(app, runner, login):
         client = login(SimpleNamespace(email=email), password=DEMO_PASSWORD)
         landing = client.get("/", follow_redirects=True)
         assert landing.status_code == 200, (role, email)
+
+
+def history_totals() -> dict:
+    """Per tenant: submitted evaluations, their criterion rows, and the rows their versions call for."""
+    expected = (select(func.count(Criterion.id)).join(Section, Section.id == Criterion.section_id)
+                .where(Section.version_id == Evaluation.scorecard_version_id).scalar_subquery())
+    rows = (select(func.count(EvaluationCriterion.id))
+            .where(EvaluationCriterion.evaluation_id == Evaluation.id).scalar_subquery())
+    with all_tenants("test: demo history"):
+        return {tenant_id: (count, short) for tenant_id, count, short in db.session.execute(
+            select(Evaluation.tenant_id, func.count(), func.count(case((rows != expected, 1))))
+            .where(Evaluation.status == "submitted").group_by(Evaluation.tenant_id))}
+
+
+def test_the_demo_has_a_graded_and_closed_history(app, runner, login):
+    now = datetime.now(timezone.utc)
+    load(runner, *HISTORY)
+    with app.app_context():
+        tenants = db.session.scalars(select(Tenant)).all()
+        totals = history_totals()
+        with all_tenants("test: demo history"):
+            planned = set(db.session.execute(select(Assignment.tenant_id, Assignment.week).distinct()).tuples())
+            closed = set(db.session.execute(select(SlaWeekTenant.tenant_id, SlaWeekTenant.week)).tuples())
+            submitted = db.session.execute(select(Evaluation.tenant_id, Evaluation.submitted_at)).all()
+            # Work is handed out after its call and before it is opened, and opened before it is submitted.
+            order = db.session.execute(
+                select(Call.started_at, Assignment.assigned_at, Evaluation.opened_at, Evaluation.submitted_at)
+                .join(Assignment, Assignment.id == Evaluation.assignment_id)
+                .join(Call, Call.id == Evaluation.call_id)).all()
+            assert order and all(call < assigned <= opened <= at for call, assigned, opened, at in order)
+        for tenant in tenants:
+            current = weeks.week_of(now, tenant.timezone)
+            last = weeks.previous_week(current)
+            assert {w for t, w in planned if t == tenant.id} == {weeks.previous_week(last), last}, tenant.slug
+            start, _ = weeks.week_bounds(current, tenant.timezone)
+            assert all(at < start for t, at in submitted if t == tenant.id), tenant.slug  # none this week
+            count, without_rows = totals[tenant.id]
+            assert count > 0 and without_rows == 0, tenant.slug
+        assert planned <= closed
+
+        tenant = tenants[0]
+        last = weeks.previous_week(weeks.week_of(now, tenant.timezone))
+        first, end = weeks.week_bounds(last, tenant.timezone)
+        with tenant_scope(tenant.id):
+            in_week = db.session.scalar(select(func.count(Evaluation.id)).where(
+                Evaluation.submitted_at >= first, Evaluation.submitted_at < end))
+    assert in_week > 0
+    client = login(SimpleNamespace(email=manager_email(tenant.slug)), password=DEMO_PASSWORD)
+    html = client.get(f"/t/{tenant.slug}/dashboard?view=week&week={last}").get_data(as_text=True)
+    figure = re.search(r'data-figure="evaluations"><div class="value">([^<]*)<', html)
+    assert figure and figure[1] == str(in_week)
+
+
+def test_the_same_seed_gives_the_same_evaluations(app, runner):
+    # Which grader gets which call is the SLA hand-out's choice, not the seed's: not compared.
+    def snapshot():
+        with app.app_context(), all_tenants("test: snapshot"):
+            return db.session.execute(
+                select(Call.external_id, Evaluation.total, Evaluation.submitted_at,
+                       Evaluation.feedback_good, Evaluation.feedback_improve, Criterion.text,
+                       EvaluationCriterion.answer, EvaluationCriterion.comment)
+                .join(Evaluation, Evaluation.call_id == Call.id)
+                .join(EvaluationCriterion).join(Criterion, Criterion.id == EvaluationCriterion.criterion_id)
+                .order_by(Call.external_id, Criterion.text)).all()
+
+    history = ["--weeks", "2", "--calls-per-week", "5", "--agents-per-tenant", "2"]
+    load(runner, *history)
+    first = snapshot()
+    with app.app_context():
+        db.session.execute(Tenant.__table__.delete())
+        db.session.execute(User.__table__.delete())
+        db.session.commit()
+    load(runner, *history)
+    assert first and snapshot() == first

@@ -1,0 +1,167 @@
+"""A graded history for the demo: each past week planned, mostly graded and closed.
+
+The work goes through the product's own paths, so the history looks like one the
+service would have made: the SLA planner creates the week's priority reviews and
+samples and hands them to the certified graders, the holders submit them through
+the grading form's code, and the SLA tracker closes the week. A tenth of the work
+stays ungraded, so the SLA board shows missed requirements too.
+
+Answers come from a seeded generator: each agent has a stable skill (a few are
+clearly weaker) and a couple of criteria per scorecard are hard for most agents,
+so the dashboards' problem areas and systemic findings have something to show.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from vendor_qa import demo_content as content
+from vendor_qa.calls.models import Agent
+from vendor_qa.extensions import db
+from vendor_qa.grading import evaluations
+from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment
+from vendor_qa.scorecards.models import Criterion, ScorecardVersion
+from vendor_qa.sla import planner, tracker, weeks
+from vendor_qa.tenants.models import Tenant
+from vendor_qa.tenants.scoping import tenant_scope
+
+GRADED = 0.9  # share of the handed-out work the graders submit
+WEAK_AGENTS = 0.2  # share of agents who clearly lag behind
+HARD_CRITERIA = 2  # per scorecard: criteria most agents often miss
+NOT_APPLICABLE = 0.15  # how often a criterion that allows N/A does not apply
+GRADING_MINUTES = (4, 20)
+CLOSE_DELAY = timedelta(minutes=30)  # the hourly job closes a week shortly after it ends
+
+
+@dataclass(frozen=True)
+class History:
+    weeks: int
+    evaluations: int
+    ungraded: int
+
+
+def past_weeks(tenant: Tenant, count: int, now: datetime) -> list[str]:
+    """The `count` ISO weeks before the current one in the tenant's zone, oldest first."""
+    found = [weeks.week_of(now, tenant.timezone)]
+    for _ in range(count):
+        found.append(weeks.previous_week(found[-1]))
+    return found[:0:-1]
+
+
+def add_history(tenant: Tenant, seed: int, week_count: int, now: datetime) -> History:
+    """Plan, grade and close the tenant's past `week_count` weeks (the plans and grades commit)."""
+    rng = random.Random(f"{seed}:{tenant.slug}:history")
+    graded = ungraded = 0
+    with tenant_scope(tenant.id):
+        skills = _skills(rng)
+        hard: dict[int, set[str]] = {}
+        for week in past_weeks(tenant, week_count, now):
+            _, end = weeks.week_bounds(week, tenant.timezone)
+            planner.plan_week(tenant.id, week, end)
+            for assignment in _held(week):
+                if rng.random() >= GRADED:
+                    ungraded += 1
+                    continue
+                version = evaluations.version_of(assignment)
+                if version.id not in hard:
+                    hard[version.id] = {c.key for c in rng.sample(version.criteria, HARD_CRITERIA)}
+                if _grade(assignment, version, skills[assignment.call.agent_id], hard[version.id], tenant, end,
+                          now, rng):
+                    graded += 1
+                else:
+                    ungraded += 1
+            tracker.close_week(tenant.id, week, min(now, end + CLOSE_DELAY))
+    return History(week_count, graded, ungraded)
+
+
+def _skills(rng: random.Random) -> dict[int, float]:
+    """Each agent's chance of full marks on an ordinary criterion, in a stable order."""
+    agent_ids = db.session.scalars(select(Agent.id).order_by(Agent.external_id)).all()
+    weak = set(rng.sample(agent_ids, max(1, round(WEAK_AGENTS * len(agent_ids))))) if agent_ids else set()
+    return {agent_id: rng.uniform(0.45, 0.65) if agent_id in weak else rng.uniform(0.8, 0.97)
+            for agent_id in agent_ids}
+
+
+def _held(week: str) -> list[Assignment]:
+    return list(db.session.scalars(
+        select(Assignment).where(Assignment.week == week, Assignment.status.in_(ACTIVE_STATUSES),
+                                 Assignment.grader_id.is_not(None))
+        .options(selectinload(Assignment.call)).order_by(Assignment.id)))
+
+
+def _grade(assignment: Assignment, version: ScorecardVersion, skill: float, hard: set[str], tenant: Tenant,
+           week_end: datetime, now: datetime, rng: random.Random) -> bool:
+    """The holder grades the call some time after it, within its week; False if its week (or now) ends first."""
+    call = assignment.call
+    call_end = call.started_at + timedelta(seconds=call.duration_seconds)
+    span = max(week_end - call_end, timedelta(minutes=2 * GRADING_MINUTES[1]))
+    assigned = call_end + span * rng.uniform(0.01, 0.2)
+    opened = assigned + (call_end + span - assigned) * rng.uniform(0.05, 0.7)
+    submitted = opened + timedelta(minutes=rng.randint(*GRADING_MINUTES))
+    form = _form(version, skill, hard, rng)  # drawn either way, so the moment of loading changes no answer
+    if submitted >= min(now, week_end):
+        return False
+    _backdate(assignment, assigned, week_end)
+    evaluations.open_form(assignment, now=opened)
+    checked = evaluations.submit(assignment, form, tenant, now=submitted)
+    assert checked.ok, f"demo evaluation of assignment {assignment.id} refused: {checked.errors}"
+    return True
+
+
+def _backdate(assignment: Assignment, assigned: datetime, week_end: datetime) -> None:
+    """Give the work the moment daily planning would have stamped on it, soon after its call.
+
+    The demo plans a past week once, at its end (its calls all exist already, so planning it
+    day by day would pick calls of later days); left as it is, work would be handed out
+    after it was graded. The turnaround stays the policy's.
+    """
+    turnaround = assignment.due_at - week_end
+    assignment.created_at = assignment.assigned_at = assigned
+    assignment.due_at = assigned + turnaround
+    for event in assignment.events:
+        event.at = assigned
+
+
+def _form(version: ScorecardVersion, skill: float, hard: set[str], rng: random.Random) -> dict[str, str]:
+    """The grading form's fields: an answer per criterion, a comment where points were lost, feedback."""
+    form: dict[str, str] = {}
+    missed: list[Criterion] = []
+    applies = False
+    for criterion in version.criteria:
+        if criterion.allow_na and rng.random() < NOT_APPLICABLE:
+            form[evaluations.answer_field(criterion.key)] = "na"
+            continue
+        applies = True
+        chance = skill * 0.55 if criterion.key in hard else skill
+        if criterion.critical:
+            chance = 1 - (1 - chance) / 3  # the serious mistakes are rarer
+        options = [value for value, _ in criterion.answers() if value != "na"]  # best first
+        if rng.random() < chance:
+            form[evaluations.answer_field(criterion.key)] = options[0]
+            continue
+        # Short of full marks: small misses more often than the worst answer.
+        place = rng.choices(range(1, len(options)), [1 / n for n in range(1, len(options))])[0]
+        form[evaluations.answer_field(criterion.key)] = options[place]
+        form[evaluations.comment_field(criterion.key)] = _comment(criterion, place == len(options) - 1)
+        missed.append(criterion)
+    if not applies:
+        first = version.criteria[0]  # a call where nothing applies cannot be submitted
+        form[evaluations.answer_field(first.key)] = first.answers()[0][0]
+    form["feedback_good"] = rng.choice(content.FEEDBACK_GOOD)
+    form["feedback_improve"] = (content.FEEDBACK_IMPROVE.format(criterion=rng.choice(missed).text) if missed
+                                else content.FEEDBACK_NOTHING_TO_IMPROVE)
+    return form
+
+
+def _comment(criterion: Criterion, worst: bool) -> str:
+    guidance = criterion.guidance_zero if worst else criterion.guidance_partial
+    if criterion.kind == "graded" and guidance:
+        return guidance
+    if criterion.kind == "binary" and criterion.guidance_zero:
+        return criterion.guidance_zero
+    return content.LOST_POINTS.format(criterion=criterion.text)
