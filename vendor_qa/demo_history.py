@@ -14,6 +14,7 @@ so the dashboards' problem areas and systemic findings have something to show.
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,7 +25,7 @@ from vendor_qa import demo_content as content
 from vendor_qa.calls.models import Agent
 from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
-from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment
+from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment, Evaluation
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
 from vendor_qa.sla import planner, tracker, weeks
 from vendor_qa.tenants.models import Tenant
@@ -35,6 +36,8 @@ WEAK_AGENTS = 0.2  # share of agents who clearly lag behind
 HARD_CRITERIA = 2  # per scorecard: criteria most agents often miss
 NOT_APPLICABLE = 0.15  # how often a criterion that allows N/A does not apply
 GRADING_MINUTES = (4, 20)
+SECOND_OPINION_DIFFERS = 0.12  # per criterion: how often a double grade's answer is a step apart
+_BIASES = (-1, 0, 0, 1)  # a grader's leaning on double grades: stricter, none, none, more lenient
 CLOSE_DELAY = timedelta(minutes=30)  # the hourly job closes a week shortly after it ends
 
 
@@ -63,18 +66,32 @@ def add_history(tenant: Tenant, seed: int, week_count: int, now: datetime) -> Hi
         for week in past_weeks(tenant, week_count, now):
             _, end = weeks.week_bounds(week, tenant.timezone)
             planner.plan_week(tenant.id, week, end)
-            for assignment in _held(week):
-                if rng.random() >= GRADED:
-                    ungraded += 1
-                    continue
-                version = evaluations.version_of(assignment)
-                if version.id not in hard:
-                    hard[version.id] = {c.key for c in rng.sample(version.criteria, HARD_CRITERIA)}
-                if _grade(assignment, version, skills[assignment.call.agent_id], hard[version.id], tenant, end,
-                          now, rng):
-                    graded += 1
-                else:
-                    ungraded += 1
+            seen: set[int] = set()
+            # A submitted sample may bring a blind double grade for another grader: a second pass grades those.
+            while work := [a for a in _held(week) if a.id not in seen]:
+                for assignment in work:
+                    seen.add(assignment.id)
+                    if rng.random() >= GRADED:
+                        ungraded += 1
+                        continue
+                    version = evaluations.version_of(assignment)
+                    if version.id not in hard:
+                        hard[version.id] = {c.key for c in rng.sample(version.criteria, HARD_CRITERIA)}
+                    first = _first_grade(assignment)
+                    if first is None:
+                        form = _form(version, skills[assignment.call.agent_id], hard[version.id], rng)
+                        after, draws = _call_end(assignment), rng
+                    else:
+                        # Which grader gets a double depends on the hand-out, so its draws come from a
+                        # generator of its own: the rest of the history stays the same either way.
+                        draws = random.Random(f"{seed}:{tenant.slug}:double:{assignment.call_id}")
+                        bias = _BIASES[zlib.crc32(str(assignment.grader_id).encode()) % len(_BIASES)]
+                        form = _second_opinion(version, first.answers, bias, draws)
+                        after = first.submitted_at
+                    if _submit(assignment, form, tenant, after, end, now, draws):
+                        graded += 1
+                    else:
+                        ungraded += 1
             tracker.close_week(tenant.id, week, min(now, end + CLOSE_DELAY))
     return History(week_count, graded, ungraded)
 
@@ -94,16 +111,26 @@ def _held(week: str) -> list[Assignment]:
         .options(selectinload(Assignment.call)).order_by(Assignment.id)))
 
 
-def _grade(assignment: Assignment, version: ScorecardVersion, skill: float, hard: set[str], tenant: Tenant,
-           week_end: datetime, now: datetime, rng: random.Random) -> bool:
-    """The holder grades the call some time after it, within its week; False if its week (or now) ends first."""
-    call = assignment.call
-    call_end = call.started_at + timedelta(seconds=call.duration_seconds)
-    span = max(week_end - call_end, timedelta(minutes=2 * GRADING_MINUTES[1]))
-    assigned = call_end + span * rng.uniform(0.01, 0.2)
-    opened = assigned + (call_end + span - assigned) * rng.uniform(0.05, 0.7)
+def _call_end(assignment: Assignment) -> datetime:
+    return assignment.call.started_at + timedelta(seconds=assignment.call.duration_seconds)
+
+
+def _first_grade(assignment: Assignment) -> Evaluation | None:
+    """For a double grade, the evaluation it checks; None for any other work."""
+    if assignment.reason != "double":
+        return None
+    return db.session.scalar(select(Evaluation).where(
+        Evaluation.call_id == assignment.call_id, Evaluation.status == "submitted",
+        Evaluation.assignment_id != assignment.id).order_by(Evaluation.id).limit(1))
+
+
+def _submit(assignment: Assignment, form: dict[str, str], tenant: Tenant, after: datetime, week_end: datetime,
+            now: datetime, rng: random.Random) -> bool:
+    """The holder grades the work some time after `after`, within its week; False if the week (or now) ends first."""
+    span = max(week_end - after, timedelta(minutes=2 * GRADING_MINUTES[1]))
+    assigned = after + span * rng.uniform(0.01, 0.2)
+    opened = assigned + (after + span - assigned) * rng.uniform(0.05, 0.7)
     submitted = opened + timedelta(minutes=rng.randint(*GRADING_MINUTES))
-    form = _form(version, skill, hard, rng)  # drawn either way, so the moment of loading changes no answer
     if submitted >= min(now, week_end):
         return False
     _backdate(assignment, assigned, week_end)
@@ -120,7 +147,7 @@ def _backdate(assignment: Assignment, assigned: datetime, week_end: datetime) ->
     day by day would pick calls of later days); left as it is, work would be handed out
     after it was graded. The turnaround stays the policy's.
     """
-    turnaround = assignment.due_at - week_end
+    turnaround = assignment.due_at - (assignment.assigned_at or week_end)
     assignment.created_at = assignment.assigned_at = assigned
     assignment.due_at = assigned + turnaround
     for event in assignment.events:
@@ -152,10 +179,36 @@ def _form(version: ScorecardVersion, skill: float, hard: set[str], rng: random.R
     if not applies:
         first = version.criteria[0]  # a call where nothing applies cannot be submitted
         form[evaluations.answer_field(first.key)] = first.answers()[0][0]
-    form["feedback_good"] = rng.choice(content.FEEDBACK_GOOD)
-    form["feedback_improve"] = (content.FEEDBACK_IMPROVE.format(criterion=rng.choice(missed).text) if missed
-                                else content.FEEDBACK_NOTHING_TO_IMPROVE)
-    return form
+    return {**form, **_feedback(missed, rng)}
+
+
+def _second_opinion(version: ScorecardVersion, first: dict[str, str], bias: int,
+                    rng: random.Random) -> dict[str, str]:
+    """A second grader's form for the same call: the first one's answers, a step apart now and then.
+
+    `bias` is the grader's leaning (-1 stricter, 1 more lenient, 0 neither), so the reliability
+    page finds some graders harsher than their peers.
+    """
+    form: dict[str, str] = {}
+    missed: list[Criterion] = []
+    for criterion in version.criteria:
+        options = [value for value, _ in criterion.answers() if value != "na"]  # best first
+        answer = first.get(criterion.key, "na")
+        if answer in options and rng.random() < SECOND_OPINION_DIFFERS:
+            direction = rng.choice((-1, 1))  # drawn every time, so the bias changes no other draw
+            step = -bias if bias else direction  # lenient: towards the best answer
+            answer = options[min(max(options.index(answer) + step, 0), len(options) - 1)]
+        form[evaluations.answer_field(criterion.key)] = answer
+        if answer in options and options.index(answer) > 0:
+            form[evaluations.comment_field(criterion.key)] = _comment(criterion, answer == options[-1])
+            missed.append(criterion)
+    return {**form, **_feedback(missed, rng)}
+
+
+def _feedback(missed: list[Criterion], rng: random.Random) -> dict[str, str]:
+    return {"feedback_good": rng.choice(content.FEEDBACK_GOOD),
+            "feedback_improve": (content.FEEDBACK_IMPROVE.format(criterion=rng.choice(missed).text) if missed
+                                 else content.FEEDBACK_NOTHING_TO_IMPROVE)}
 
 
 def _comment(criterion: Criterion, worst: bool) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g
@@ -24,9 +25,17 @@ def duration(seconds: int | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def points(value: Decimal | None) -> str:
+    """Points earned or lost, to two decimals at most: 1 of 3 on a 5-point criterion shows "1.67"."""
+    if value is None:
+        return "—"
+    return format(Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP).normalize(), "f")
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(local_time)
     app.add_template_filter(duration)
+    app.add_template_filter(points)
 
     @app.after_request
     def _vary_on_htmx(response):

@@ -14,7 +14,7 @@ from vendor_qa.calls.queries import recent_weeks
 from vendor_qa.demo import DEMO_LOGINS, DEMO_PASSWORD
 from vendor_qa.demo_content import manager_email
 from vendor_qa.extensions import db
-from vendor_qa.grading.models import Assignment, Evaluation, EvaluationCriterion
+from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment, Evaluation, EvaluationCriterion
 from vendor_qa.scorecards.models import Criterion, Section
 from vendor_qa.sla import weeks
 from vendor_qa.sla.models import SlaWeekTenant
@@ -186,6 +186,10 @@ def test_the_demo_has_a_graded_and_closed_history(app, runner, login):
                 .join(Assignment, Assignment.id == Evaluation.assignment_id)
                 .join(Call, Call.id == Evaluation.call_id)).all()
             assert order and all(call < assigned <= opened <= at for call, assigned, opened, at in order)
+            # Blind double grades were made and graded, so the grader reliability page has pairs to show.
+            doubles = db.session.scalar(select(func.count(Evaluation.id)).join(Evaluation.assignment).where(
+                Assignment.reason == "double", Evaluation.status == "submitted"))
+            assert doubles > 0
         for tenant in tenants:
             current = weeks.week_of(now, tenant.timezone)
             last = weeks.previous_week(current)
@@ -200,8 +204,9 @@ def test_the_demo_has_a_graded_and_closed_history(app, runner, login):
         last = weeks.previous_week(weeks.week_of(now, tenant.timezone))
         first, end = weeks.week_bounds(last, tenant.timezone)
         with tenant_scope(tenant.id):
-            in_week = db.session.scalar(select(func.count(Evaluation.id)).where(
-                Evaluation.submitted_at >= first, Evaluation.submitted_at < end))
+            in_week = db.session.scalar(select(func.count(Evaluation.id)).join(Evaluation.assignment).where(
+                Evaluation.submitted_at >= first, Evaluation.submitted_at < end,
+                Assignment.reason.not_in(UNCOUNTED_REASONS)))  # double grades check graders, not agents
     assert in_week > 0
     client = login(SimpleNamespace(email=manager_email(tenant.slug)), password=DEMO_PASSWORD)
     html = client.get(f"/t/{tenant.slug}/dashboard?view=week&week={last}").get_data(as_text=True)
@@ -210,7 +215,8 @@ def test_the_demo_has_a_graded_and_closed_history(app, runner, login):
 
 
 def test_the_same_seed_gives_the_same_evaluations(app, runner):
-    # Which grader gets which call is the SLA hand-out's choice, not the seed's: not compared.
+    # Which grader gets which call is the hand-out's choice, not the seed's: graders are not compared,
+    # nor double grades, whose second grader (and with it their answers) that choice decides.
     def snapshot():
         with app.app_context(), all_tenants("test: snapshot"):
             return db.session.execute(
@@ -218,7 +224,9 @@ def test_the_same_seed_gives_the_same_evaluations(app, runner):
                        Evaluation.feedback_good, Evaluation.feedback_improve, Criterion.text,
                        EvaluationCriterion.answer, EvaluationCriterion.comment)
                 .join(Evaluation, Evaluation.call_id == Call.id)
+                .join(Assignment, Assignment.id == Evaluation.assignment_id)
                 .join(EvaluationCriterion).join(Criterion, Criterion.id == EvaluationCriterion.criterion_id)
+                .where(Assignment.reason.not_in(UNCOUNTED_REASONS))
                 .order_by(Call.external_id, Criterion.text)).all()
 
     history = ["--weeks", "2", "--calls-per-week", "5", "--agents-per-tenant", "2"]
