@@ -8,7 +8,8 @@ and are written with bulk INSERTs straight into the table (not through the
 ingestion path, which validates one integration's batch at a time).
 
 Each past week is then planned, mostly graded and closed through the SLA and
-grading code (demo_history.py), so the client's pages have a history to show.
+grading code (demo_history.py), so the client's pages have a history to show, and
+the current week is planned as of now, so the graders' queues hold work.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from flask.cli import AppGroup
 from sqlalchemy import insert, select
 
 from vendor_qa import demo_content as content
-from vendor_qa.demo_history import add_history
+from vendor_qa.demo_history import add_history, plan_current_week
 from vendor_qa.auth.accounts import create_user
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calls.models import Agent, Call, Team
@@ -101,6 +102,8 @@ def load(if_empty: bool, weeks: int, per_week: int, agents_per_tenant: int, seed
         history = add_history(tenant, seed, weeks - 1, now)
         click.echo(f"  {history.evaluations} evaluations over {history.weeks} past week(s), "
                    f"{history.ungraded} assignment(s) left ungraded")
+    for tenant in tenants:
+        plan_current_week(tenant, now)
     db.session.commit()
     click.echo(f"Demo data loaded in {time.monotonic() - started:.1f} s. Log in with:")
     print_logins()

@@ -4,7 +4,8 @@ The work goes through the product's own paths, so the history looks like one the
 service would have made: the SLA planner creates the week's priority reviews and
 samples and hands them to the certified graders, the holders submit them through
 the grading form's code, and the SLA tracker closes the week. A tenth of the work
-stays ungraded, so the SLA board shows missed requirements too.
+stays ungraded, so the SLA board shows missed requirements too. The current week is
+planned as of now, as the daily run would have, so the graders' queues hold its work.
 
 Answers come from a seeded generator: each agent has a stable skill (a few are
 clearly weaker) and a couple of criteria per scorecard are hard for most agents,
@@ -94,6 +95,16 @@ def add_history(tenant: Tenant, seed: int, week_count: int, now: datetime) -> Hi
                         ungraded += 1
             tracker.close_week(tenant.id, week, min(now, end + CLOSE_DELAY))
     return History(week_count, graded, ungraded)
+
+
+def plan_current_week(tenant: Tenant, now: datetime) -> None:
+    """The current week as today's planning run leaves it: its work in the graders' queues.
+
+    Run once every tenant has its history: graders work for several tenants, and work handed
+    out now would have been in their way when the past weeks were handed out.
+    """
+    with tenant_scope(tenant.id):
+        planner.plan_week(tenant.id, weeks.week_of(now, tenant.timezone), now)
 
 
 def _skills(rng: random.Random) -> dict[int, float]:

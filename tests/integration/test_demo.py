@@ -178,6 +178,8 @@ def test_the_demo_has_a_graded_and_closed_history(app, runner, login):
         totals = history_totals()
         with all_tenants("test: demo history"):
             planned = set(db.session.execute(select(Assignment.tenant_id, Assignment.week).distinct()).tuples())
+            held = set(db.session.execute(select(Assignment.tenant_id, Assignment.week).distinct()
+                                          .where(Assignment.status == "assigned")).tuples())
             closed = set(db.session.execute(select(SlaWeekTenant.tenant_id, SlaWeekTenant.week)).tuples())
             submitted = db.session.execute(select(Evaluation.tenant_id, Evaluation.submitted_at)).all()
             # Work is handed out after its call and before it is opened, and opened before it is submitted.
@@ -190,15 +192,18 @@ def test_the_demo_has_a_graded_and_closed_history(app, runner, login):
             doubles = db.session.scalar(select(func.count(Evaluation.id)).join(Evaluation.assignment).where(
                 Assignment.reason == "double", Evaluation.status == "submitted"))
             assert doubles > 0
+        past: set[tuple[int, str]] = set()
         for tenant in tenants:
             current = weeks.week_of(now, tenant.timezone)
             last = weeks.previous_week(current)
-            assert {w for t, w in planned if t == tenant.id} == {weeks.previous_week(last), last}, tenant.slug
+            assert {w for t, w in planned if t == tenant.id} == {weeks.previous_week(last), last, current}, tenant.slug
+            past.update({(tenant.id, weeks.previous_week(last)), (tenant.id, last)})
+            assert (tenant.id, current) in held, tenant.slug  # today's planning run filled the queues
             start, _ = weeks.week_bounds(current, tenant.timezone)
             assert all(at < start for t, at in submitted if t == tenant.id), tenant.slug  # none this week
             count, without_rows = totals[tenant.id]
             assert count > 0 and without_rows == 0, tenant.slug
-        assert planned <= closed
+        assert past <= closed and not (planned - past) & closed  # the past weeks closed, the current one open
 
         tenant = tenants[0]
         last = weeks.previous_week(weeks.week_of(now, tenant.timezone))
