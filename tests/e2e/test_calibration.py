@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.steps import answer
+from tests.e2e.steps import grade_sample_card
 from tests.integration import grading_helpers as gh
 
 pytestmark = pytest.mark.e2e
@@ -20,20 +20,8 @@ def _grade(page, log_in, grader, name_answer: str, name_comment: str | None = No
     row = page.locator("tr", has_text="calibration")
     expect(row).to_have_count(1)
     row.get_by_role("link", name="Grade").click()
-    page.wait_for_url(re.compile(r"/grading/assignments/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("CAL-1")
-    answer(page, "Greets the customer", "Yes")
-    answer(page, "Asks for the customer's name", name_answer)
-    answer(page, "Solves the problem", "Yes")
-    answer(page, "Explains the next steps", "4")
-    page.get_by_label("What went well").fill("Friendly and quick.")
-    page.get_by_label("What to improve").fill("Confirm the fix at the end.")
-    page.get_by_role("button", name="Submit evaluation").click()
-    if name_comment:  # points lost: the form asks why, in place
-        page.locator(".gr-criterion.has-error textarea").fill(name_comment)
-        page.get_by_role("button", name="Submit evaluation").click()
-    expect(page.locator(".flash")).to_contain_text("Evaluation of call CAL-1 submitted.")
-    page.get_by_role("button", name="Log out").click()
+    grade_sample_card(page, "CAL-1", name_answer, name_comment)
 
 
 def test_a_calibration_session_from_start_to_comparison(build, log_in, page):

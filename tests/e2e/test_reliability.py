@@ -3,12 +3,10 @@ finds both graders' agreement and leniency on the reliability page, then one gra
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.steps import answer
+from tests.e2e.steps import grade_sample_card
 from tests.integration import grading_helpers as gh
 
 pytestmark = pytest.mark.e2e
@@ -21,19 +19,7 @@ def _grade(page, log_in, grader, name_answer: str, name_comment: str | None = No
     expect(row).to_have_count(1)
     expect(row).to_contain_text("sample")  # a double grade looks like any sample
     row.get_by_role("link", name="Grade").click()
-    page.wait_for_url(re.compile(r"/grading/assignments/\d+$"))
-    answer(page, "Greets the customer", "Yes")
-    answer(page, "Asks for the customer's name", name_answer)
-    answer(page, "Solves the problem", "Yes")
-    answer(page, "Explains the next steps", "4")
-    page.get_by_label("What went well").fill("Friendly and quick.")
-    page.get_by_label("What to improve").fill("Confirm the fix at the end.")
-    page.get_by_role("button", name="Submit evaluation").click()
-    if name_comment:
-        page.locator(".gr-criterion.has-error textarea").fill(name_comment)
-        page.get_by_role("button", name="Submit evaluation").click()
-    expect(page.locator(".flash")).to_contain_text("Evaluation of call REL-1 submitted.")
-    page.get_by_role("button", name="Log out").click()
+    grade_sample_card(page, "REL-1", name_answer, name_comment)
 
 
 def test_a_double_grade_from_the_queue_to_the_reliability_page(build, log_in, page):
