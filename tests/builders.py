@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
+from vendor_qa import clock
 from vendor_qa.auth.accounts import create_user
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calls.models import Agent, Call, Team
@@ -61,7 +62,7 @@ class Builder:
         n = next(_seq)
         defaults = dict(
             external_id=f"call-{n}", channel="phone",
-            started_at=datetime.now(timezone.utc) - timedelta(hours=n % 48),
+            started_at=clock.now() - timedelta(hours=n % 48),
             duration_seconds=240, customer_rating=4, topic="billing",
             transcript="Agent: Hello, how can I help?\nCustomer: My bill is wrong.",
         )

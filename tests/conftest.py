@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,12 +27,16 @@ settings.register_profile("vendor_qa", deadline=None)
 settings.load_profile("vendor_qa")
 
 from tests import builders  # noqa: E402
+from tests.calendar_days import HARD_DAYS, HardDay  # noqa: E402
 from vendor_qa import create_app  # noqa: E402
 from vendor_qa.extensions import db  # noqa: E402
 
 # The suite owns this index of a shared Redis server (another index lets two runs go side by side).
 TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "13"))
 IN_CI = os.environ.get("CI") == "true"
+# Where the application's clock stands in every test unless the test moves it: a Wednesday
+# morning of ISO week 2026-W48, so that the weeks the tests name (2026-W47 and before) are past.
+FROZEN_AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 
 def _postgres_server_url() -> str | None:
@@ -113,6 +118,26 @@ def app(database_url, redis_url, tmp_path_factory):
         upgrade()
     application.test_client_class = IsolatedClient
     return application
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(time_machine):
+    """The clock starts at FROZEN_AT and runs on, whatever the wall clock says.
+
+    It runs (tick) rather than stands, because waits with a deadline must end. A test moves it
+    with `time_machine.move_to(...)`; tests/calendar_days.py has the calendar's hard days.
+    """
+    time_machine.move_to(FROZEN_AT, tick=True)
+
+
+@pytest.fixture(params=HARD_DAYS, ids=str)
+def hard_day(request, time_machine) -> HardDay:
+    """Each of the calendar's hard days in turn (tests/calendar_days.py), the clock moved there.
+
+    Take it before fixtures that log in, so that sessions start on that day.
+    """
+    time_machine.move_to(request.param.instant, tick=True)
+    return request.param
 
 
 @pytest.fixture(autouse=True)

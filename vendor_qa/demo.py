@@ -18,7 +18,7 @@ import math
 import random
 import time
 from dataclasses import dataclass
-from datetime import datetime, time as clock, timedelta, timezone
+from datetime import datetime, time as wall_time, timedelta, timezone
 from typing import Any, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
@@ -26,12 +26,13 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import insert, select
 
+from vendor_qa import clock
 from vendor_qa import demo_content as content
+from vendor_qa import periods
 from vendor_qa.demo_history import add_history, plan_current_week
 from vendor_qa.auth.accounts import create_user
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calls.models import Agent, Call, Team
-from vendor_qa.calls.queries import recent_weeks
 from vendor_qa.extensions import db
 from vendor_qa.scorecards.demo import add_demo_scorecards
 from vendor_qa.tenants.models import Tenant
@@ -91,7 +92,7 @@ def load(if_empty: bool, weeks: int, per_week: int, agents_per_tenant: int, seed
     _refuse_if_loaded()
     started = time.monotonic()
     volume = Volume(weeks, per_week, agents_per_tenant, seed)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     tenants = [_create_tenant(spec) for spec in content.TENANTS]
     _create_people(tenants)
     for spec, tenant in zip(content.TENANTS, tenants):
@@ -174,7 +175,7 @@ def _calls(spec, tenant, agents, rng: random.Random, volume: Volume, now: dateti
     number = 0
     for agent in agents:
         low_share = LOW_RATED * rng.uniform(0.4, 1.6)  # some agents upset customers more than others
-        for week in recent_weeks(zone, volume.weeks, now):
+        for week in (w.bounds for w in periods.recent_weeks(zone, volume.weeks, now)):
             end = min(week.end, now)
             for _ in range(rng.randint(volume.per_week, volume.per_week * 13 // 10)):
                 number += 1
@@ -203,7 +204,7 @@ def _moment(rng: random.Random, start: datetime, end: datetime, zone: ZoneInfo) 
     first_day = start.astimezone(zone).date()
     days = max(1, math.ceil((end - start) / timedelta(days=1)))
     local = datetime.combine(first_day + timedelta(days=rng.randrange(days)),
-                             clock(rng.randrange(*WORKDAY), rng.randrange(60), rng.randrange(60)), tzinfo=zone)
+                             wall_time(rng.randrange(*WORKDAY), rng.randrange(60), rng.randrange(60)), tzinfo=zone)
     moment = local.astimezone(timezone.utc)
     if start <= moment < end:
         return moment

@@ -28,7 +28,8 @@ from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment, Evaluation
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
-from vendor_qa.sla import planner, tracker, weeks
+from vendor_qa import periods
+from vendor_qa.sla import planner, tracker
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import tenant_scope
 
@@ -51,9 +52,9 @@ class History:
 
 def past_weeks(tenant: Tenant, count: int, now: datetime) -> list[str]:
     """The `count` ISO weeks before the current one in the tenant's zone, oldest first."""
-    found = [weeks.week_of(now, tenant.timezone)]
+    found = [periods.week_of(now, tenant.timezone)]
     for _ in range(count):
-        found.append(weeks.previous_week(found[-1]))
+        found.append(periods.previous_week(found[-1]))
     return found[:0:-1]
 
 
@@ -65,7 +66,7 @@ def add_history(tenant: Tenant, seed: int, week_count: int, now: datetime) -> Hi
         skills = _skills(rng)
         hard: dict[int, set[str]] = {}
         for week in past_weeks(tenant, week_count, now):
-            _, end = weeks.week_bounds(week, tenant.timezone)
+            _, end = periods.week_bounds(week, tenant.timezone)
             planner.plan_week(tenant.id, week, end)
             seen: set[int] = set()
             # A submitted sample may bring a blind double grade for another grader: a second pass grades those.
@@ -104,7 +105,7 @@ def plan_current_week(tenant: Tenant, now: datetime) -> None:
     out now would have been in their way when the past weeks were handed out.
     """
     with tenant_scope(tenant.id):
-        planner.plan_week(tenant.id, weeks.week_of(now, tenant.timezone), now)
+        planner.plan_week(tenant.id, periods.week_of(now, tenant.timezone), now)
 
 
 def _skills(rng: random.Random) -> dict[int, float]:

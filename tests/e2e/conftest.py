@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 
 from tests import builders
 from tests.conftest import IN_CI
+from vendor_qa import clock
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -57,7 +58,7 @@ def live_server(app) -> Iterator[str]:
 
 @pytest.fixture
 def worker(app, tmp_path) -> Iterator[subprocess.Popen]:
-    """A real RQ worker process (`flask worker`) on the test database and Redis."""
+    """A real RQ worker process (`flask worker`) on the test database and Redis, on the suite's clock."""
     env = {
         **os.environ,
         "APP_ENV": "testing",
@@ -66,7 +67,8 @@ def worker(app, tmp_path) -> Iterator[subprocess.Popen]:
     }
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+        command = [sys.executable, "-m", "tests.clocked", clock.now().isoformat(), "--app", "wsgi", "worker"]
+        process = subprocess.Popen(command,
                                    cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
     try:

@@ -10,11 +10,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.integration import grading_helpers
+from vendor_qa import clock
 from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import Assignment
-from vendor_qa.models import utcnow
-from vendor_qa.sla import planner, weeks
+from vendor_qa import periods
+from vendor_qa.sla import planner
 from vendor_qa.tenants.scoping import tenant_scope
 
 pytestmark = pytest.mark.e2e
@@ -26,12 +27,12 @@ def test_the_board_shows_a_submitted_evaluation_without_a_reload(build, log_in, 
     card = grading_helpers.scorecard(tenant)
     grader = build.grader(tenant)
     agent = build.agent(tenant)
-    now = utcnow()
-    week_start, _ = weeks.week_bounds(weeks.week_of(now, tenant.timezone), tenant.timezone)
+    now = clock.now()
+    week_start, _ = periods.week_bounds(periods.week_of(now, tenant.timezone), tenant.timezone)
     for minutes in (1, 2, 3):  # three calls: fewer than the minimum, so all are sampled whatever the day
         build.call(agent, started_at=max(week_start, now - timedelta(minutes=minutes)))
     with tenant_scope(tenant.id):
-        planner.plan_week(tenant.id, weeks.week_of(now, tenant.timezone), now)
+        planner.plan_week(tenant.id, periods.week_of(now, tenant.timezone), now)
 
     log_in(build.admin())
     page.goto("/sla/")

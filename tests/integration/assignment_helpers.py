@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
+from vendor_qa import clock
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
@@ -35,7 +36,7 @@ def open_pool(build, tenant, count: int, version_id: int | None = None, priority
     version_id = version_id or published_scorecard(tenant, name=f"Pool {uuid.uuid4().hex[:8]}")
     agent = build.agent(tenant)
     start = datetime(2026, 11, 16, 9, tzinfo=timezone.utc)
-    due = due or datetime.now(timezone.utc) + timedelta(days=3)
+    due = due or clock.now() + timedelta(days=3)
     with tenant_scope(tenant.id):
         call_ids = db.session.scalars(insert(Call).returning(Call.id), [
             dict(tenant_id=tenant.id, agent_id=agent.id, external_id=f"pool-{agent.id}-{n}", channel="phone",

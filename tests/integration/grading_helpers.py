@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from vendor_qa import clock
 from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import Assignment, Evaluation
-from vendor_qa.models import utcnow
-from vendor_qa.reports import aggregates, periods
+from vendor_qa import periods
+from vendor_qa.reports import aggregates
 from vendor_qa.scorecards import versions
-from vendor_qa.sla import tracker, weeks
+from vendor_qa.sla import tracker
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
 
@@ -87,11 +88,11 @@ def scorecard(tenant: Tenant, name: str = "Inbound calls") -> Card:
 
 def held_assignment(tenant: Tenant, call, grader, card: Card, due_at: datetime | None = None,
                     status: str = "assigned", reason: str = "sample") -> int:
-    """An assignment of `call` held by `grader`; its id."""
+    """An assignment of `call` held by `grader`, in the SLA week of the call; its id."""
     with tenant_scope(tenant.id):
         row = Assignment(tenant_id=tenant.id, call_id=call.id, scorecard_version_id=card.version_id, reason=reason,
-                         priority=10, week="2026-W47", due_at=due_at or utcnow() + timedelta(days=2), status=status,
-                         grader_id=grader.id, assigned_at=utcnow())
+                         priority=10, week=periods.week_of(call.started_at, tenant.timezone), due_at=due_at or clock.now() + timedelta(days=2), status=status,
+                         grader_id=grader.id, assigned_at=clock.now())
         db.session.add(row)
         db.session.commit()
         return row.id
@@ -101,7 +102,7 @@ def submitted_evaluation(tenant: Tenant, call, grader, card: Card, form: dict[st
                          opened_minutes_ago: int = 5, submitted_at: datetime | None = None) -> int:
     """An evaluation submitted through the grading form's own code; its id."""
     assignment_id = held_assignment(tenant, call, grader, card)
-    now = submitted_at or datetime.now(timezone.utc)
+    now = submitted_at or clock.now()
     with tenant_scope(tenant.id):
         assignment = db.session.get(Assignment, assignment_id)
         evaluations.open_form(assignment, now=now - timedelta(minutes=opened_minutes_ago))
@@ -120,11 +121,11 @@ def client_figures(tenant: Tenant, agent_id: int) -> tuple:
     """What the client and the SLA see of the tenant now: the month's scores and problem areas,
     the agent's evaluations, the week's SLA counts. Work that must not count leaves them alone."""
     period = periods.current_month(tenant.zone)
-    week = weeks.week_of(utcnow(), tenant.timezone)
+    week = periods.week_of(clock.now(), tenant.timezone)
     with tenant_scope(tenant.id):
         db.session.expire_all()
         return (aggregates.overview(tenant, period).scores,
                 aggregates.criteria_problems(tenant, period),
                 db.session.scalar(select(func.count()).select_from(
                     aggregates.agent_evaluations_statement(tenant, agent_id).subquery())),
-                [(r.assigned, r.completed, r.overdue) for r in tracker.live_rows(tenant, week, utcnow())])
+                [(r.assigned, r.completed, r.overdue) for r in tracker.live_rows(tenant, week, clock.now())])

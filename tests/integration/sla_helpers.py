@@ -13,7 +13,7 @@ from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
 from vendor_qa.scorecards import versions
-from vendor_qa.sla import weeks
+from vendor_qa import periods
 from vendor_qa.sla.sampling import Candidate
 from vendor_qa.tenants.scoping import tenant_scope
 
@@ -41,14 +41,14 @@ def sla_tenant(build, zone: str = "UTC", slug: str | None = None):
 
 def at(tenant, week: str = WEEK, day: int = 7, hour: int = 12) -> datetime:
     """An instant on day `day` (1 = Monday) of the week, in the tenant's zone, as UTC."""
-    start, _ = weeks.week_bounds(week, tenant.timezone)
+    start, _ = periods.week_bounds(week, tenant.timezone)
     local = start.astimezone(tenant.zone) + timedelta(days=day - 1)
     return local.replace(hour=hour).astimezone(start.tzinfo)
 
 
 def add_calls(tenant, agent, specs, week: str = WEEK) -> list[int]:
     """Calls of `agent` in the week from (duration, rating) pairs, spread over its days; their ids."""
-    start, _ = weeks.week_bounds(week, tenant.timezone)
+    start, _ = periods.week_bounds(week, tenant.timezone)
     rows = [{"tenant_id": tenant.id, "agent_id": agent.id, "external_id": f"c-{agent.id}-{next(_numbers)}",
              "channel": "phone", "started_at": start + timedelta(hours=1 + (i * 7) % 160),
              "duration_seconds": duration, "customer_rating": rating, "metadata": {}}
@@ -85,7 +85,7 @@ def assignments(tenant, week: str = WEEK) -> set[tuple[int, str]]:
 
 def candidates(tenant, agent_id: int, week: str = WEEK) -> list[Candidate]:
     """The agent's calls in the week as the pure sampling sees them."""
-    start, end = weeks.week_bounds(week, tenant.timezone)
+    start, end = periods.week_bounds(week, tenant.timezone)
     with tenant_scope(tenant.id):
         taken = set(db.session.scalars(select(Assignment.call_id).where(
             Assignment.week == week, Assignment.reason != "calibration")))

@@ -217,7 +217,8 @@ def test_user_page_of_unknown_user_is_404(admin, client):
 
 
 def test_grader_page_lists_certifications_and_offers_the_others(admin, build, client):
-    acme, bolt = build.tenant("acme", name="Acme"), build.tenant("bolt", name="Bolt")
+    acme = build.tenant("acme", name="Acme")
+    build.tenant("bolt", name="Bolt")  # another tenant, offered for certification
     grader = build.grader(acme)
     page = client.get(f"/admin/users/{grader.id}").get_data(as_text=True)
     section = page[page.index('id="certifications"'):]

@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
+from vendor_qa import clock
 from vendor_qa.calls.ingest import ingest
 from vendor_qa.calls.models import Agent, Call, Team
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.models import ApiToken
 from vendor_qa.tenants.scoping import tenant_scope
 
@@ -126,7 +126,7 @@ def test_a_missing_or_wrong_token_answers_401(client, tenant, headers):
 
 def test_a_revoked_token_answers_401(client, tenant, token):
     with tenant_scope(tenant.id):
-        db.session.scalar(select(ApiToken)).revoked_at = utcnow()
+        db.session.scalar(select(ApiToken)).revoked_at = clock.now()
         db.session.commit()
 
     assert post(client, token, {"calls": [a_call()]}).status_code == 401

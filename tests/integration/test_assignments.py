@@ -9,11 +9,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.integration.assignment_helpers import assignment as fresh, published_scorecard
+from vendor_qa import clock
+from vendor_qa import periods
 from vendor_qa.auth.models import GraderCertification
 from vendor_qa.extensions import db
 from vendor_qa.grading import assignments
 from vendor_qa.grading.models import Assignment, AssignmentEvent
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.scoping import tenant_scope
 
 
@@ -47,12 +48,12 @@ def _create(world, reason="manual", note="Client asked", **kwargs) -> Assignment
 # ---- the service ---------------------------------------------------------------------------
 
 def test_a_manual_assignment_is_open_on_the_current_scorecard_and_keeps_its_note(world):
-    before = utcnow()
+    before = clock.now()
     created = _create(world)
     assert created.status == "open" and created.grader_id is None
     assert created.scorecard_version_id == world["version_id"]
     assert created.priority == 50
-    assert before + timedelta(hours=72) <= created.due_at <= utcnow() + timedelta(hours=72)
+    assert before + timedelta(hours=72) <= created.due_at <= clock.now() + timedelta(hours=72)
     assert _events(created.id) == [("created", world["admin"].id, None, None, "Client asked")]
 
 
@@ -77,8 +78,8 @@ def test_the_week_is_the_iso_week_of_the_call_in_the_tenants_zone(build, zone, w
 def test_the_week_label_uses_the_iso_year():
     from zoneinfo import ZoneInfo
 
-    assert assignments.iso_week(datetime(2027, 1, 3, 23, 30, tzinfo=timezone.utc), ZoneInfo("UTC")) == "2026-W53"
-    assert assignments.iso_week(datetime(2027, 1, 3, 23, 30, tzinfo=timezone.utc),
+    assert periods.week_of(datetime(2027, 1, 3, 23, 30, tzinfo=timezone.utc), ZoneInfo("UTC")) == "2026-W53"
+    assert periods.week_of(datetime(2027, 1, 3, 23, 30, tzinfo=timezone.utc),
                                 ZoneInfo("Europe/Oslo")) == "2027-W01"
 
 

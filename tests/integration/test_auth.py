@@ -117,7 +117,7 @@ def test_csrf_protects_every_form(people, client, csrf_on):
 
 def test_csrf_token_travels_in_the_htmx_header(build, people, client, csrf_on):
     grader = people["grader"]
-    bolt = build.tenant("bolt", name="Bolt Telecom")
+    build.tenant("bolt", name="Bolt Telecom")
     form = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
     client.post("/login", data={"email": people["vendor_admin"].email, "password": PASSWORD, "csrf_token": token})

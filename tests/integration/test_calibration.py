@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.integration import grading_helpers as gh
+from vendor_qa import clock
 from vendor_qa.audit.models import AuditEvent
 from vendor_qa.calibration import jobs, service
 from vendor_qa.calibration.models import CalibrationParticipant, CalibrationSession
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment, Evaluation
 from vendor_qa.grading.results import EvaluationFilter, client_statement
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
 
 
@@ -24,7 +24,7 @@ class World:
         self.tenant = build.tenant()
         self.card = gh.scorecard(self.tenant)
         self.agent = build.agent(self.tenant)
-        self.call = build.call(self.agent, started_at=utcnow() - timedelta(hours=3))
+        self.call = build.call(self.agent, started_at=clock.now() - timedelta(hours=3))
         self.admin = build.admin()
         self.manager = build.manager(self.tenant)
         self.graders = [build.grader(self.tenant) for _ in range(3)]
@@ -38,7 +38,7 @@ class World:
         with tenant_scope(self.tenant.id):
             session = service.create_session(
                 self.tenant, self.call, [g.id for g in (graders or self.graders[:2])],
-                deadline or utcnow() + timedelta(days=3), self.admin,
+                deadline or clock.now() + timedelta(days=3), self.admin,
                 expert_id=expert.id if expert else None, now=now)
             db.session.commit()
             return session.id
@@ -72,7 +72,7 @@ def test_admin_starts_a_session_and_each_grader_finds_the_call_in_their_queue(wo
     first, second = world.graders[:2]
     response = client.post(f"{world.base}/new", data={
         "call": world.call.external_id, "graders": [first.id, second.id], "expert": str(first.id),
-        "deadline": (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")})
+        "deadline": (clock.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302
     with tenant_scope(world.tenant.id):
         session = db.session.scalar(select(CalibrationSession))
@@ -100,7 +100,7 @@ def test_bad_input_is_refused_on_the_form_and_nothing_is_saved(world, build, log
     outsider = build.grader(build.tenant())
     ids = {"G0": world.graders[0].id, "G1": world.graders[1].id, "G2": world.graders[2].id, "outsider": outsider.id}
     data = {"call": world.call.external_id, "graders": [ids["G0"], ids["G1"]],
-            "deadline": (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")}
+            "deadline": (clock.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")}
     data.update({k: [ids.get(v, v) for v in value] if isinstance(value, list) else str(ids.get(value, value))
                  for k, value in change.items()})
     response = login(world.admin).post(f"{world.base}/new", data=data)
@@ -112,10 +112,10 @@ def test_bad_input_is_refused_on_the_form_and_nothing_is_saved(world, build, log
 
 
 def test_the_system_can_pick_a_random_recent_call(world, build, login):
-    build.call(world.agent, started_at=utcnow() - timedelta(days=40))  # too old to be picked
+    build.call(world.agent, started_at=clock.now() - timedelta(days=40))  # too old to be picked
     response = login(world.admin).post(f"{world.base}/new", data={
         "random_call": "y", "graders": [g.id for g in world.graders],
-        "deadline": (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")})
+        "deadline": (clock.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302
     with tenant_scope(world.tenant.id):
         assert db.session.scalar(select(CalibrationSession.call_id)) == world.call.id
@@ -175,9 +175,9 @@ def test_clients_never_see_calibration_evaluations(world, login):
 
 def test_the_deadline_reveals_what_was_submitted_and_withdraws_the_rest(world, login):
     first, second = world.graders[:2]
-    session_id = world.start(deadline=utcnow() + timedelta(minutes=30))
+    session_id = world.start(deadline=clock.now() + timedelta(minutes=30))
     gh.grade(login, first, world.work_of(session_id, first), gh.full_marks(world.card))
-    later = utcnow() + timedelta(hours=1)
+    later = clock.now() + timedelta(hours=1)
     with tenant_scope(world.tenant.id):
         assert service.due_sessions(later) == [world.session(session_id)]
         assert service.close_if_due(world.session(session_id), later)
@@ -224,7 +224,7 @@ def _sessions(tenant) -> list[CalibrationSession]:
 
 
 def test_the_cadence_starts_one_session_per_tenant_and_day(world):
-    now = utcnow()
+    now = clock.now()
     day = now.date().isoformat()
     result = jobs.schedule_calibration(world.tenant.id, day, now.isoformat())
     assert result.startswith("started session")
@@ -240,13 +240,13 @@ def test_the_cadence_starts_one_session_per_tenant_and_day(world):
 
 
 def test_the_cadence_closes_due_sessions_and_starts_the_next_when_the_last_is_old(world, build):
-    start = utcnow() - timedelta(days=15)
+    start = clock.now() - timedelta(days=15)
     with tenant_scope(world.tenant.id):
         old = service.create_session(world.tenant, world.call, [g.id for g in world.graders[:2]],
                                      start + timedelta(days=3), None, now=start)
         old.created_at = start
         db.session.commit()
-    now = utcnow()
+    now = clock.now()
     assert jobs.schedule_calibration(world.tenant.id, now.date().isoformat(), now.isoformat()).startswith("started")
     first, second = _sessions(world.tenant)
     assert first.status == "closed" and second.status == "open"
@@ -258,7 +258,7 @@ def test_the_cadence_can_be_turned_off_and_needs_two_graders(world, build, login
     assert login(world.admin).post(f"{world.base}/cadence", data={"every_days": "0"}).status_code == 302
     db.session.expire_all()  # the page saved it in its own session
     assert world.tenant.setting("calibration_every_days") == 0
-    now = utcnow()
+    now = clock.now()
     assert jobs.schedule_calibration(world.tenant.id, now.date().isoformat(), now.isoformat()) == "no cadence set"
     lonely = build.tenant()
     gh.scorecard(lonely)
@@ -271,7 +271,7 @@ def test_the_cadence_can_be_turned_off_and_needs_two_graders(world, build, login
 
 def test_cadence_status_tells_whether_each_tenant_is_up_to_date(world, build):
     other = build.tenant(settings={"calibration_every_days": 7})
-    now = utcnow()
+    now = clock.now()
     world.start(now=now)
     with tenant_scope(world.tenant.id):
         db.session.execute(CalibrationSession.__table__.update().values(created_at=now - timedelta(days=10)))

@@ -9,14 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration import grading_helpers as gh
+from vendor_qa import clock
 from vendor_qa.audit.models import AuditEvent
 from vendor_qa.auth.models import GraderCertification
 from vendor_qa.calibration import service
 from vendor_qa.calibration.models import CalibrationParticipant, CalibrationSession
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
-from vendor_qa.models import utcnow
-from vendor_qa.sla import pool, weeks
+from vendor_qa import periods
+from vendor_qa.sla import pool
 from vendor_qa.sla.settings import grader_capacities
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import tenant_scope
@@ -45,7 +46,7 @@ class World:
         return db.session.get(GraderCertification, ((grader or self.newcomer).id, self.tenant.id))
 
     def call(self):
-        return self.build.call(self.agent, started_at=utcnow() - timedelta(hours=2))
+        return self.build.call(self.agent, started_at=clock.now() - timedelta(hours=2))
 
     def open_sample(self) -> int:
         assignment_id = gh.held_assignment(self.tenant, self.call(), self.expert, self.card, status="open")
@@ -58,7 +59,7 @@ class World:
         """A session with the expert and the newcomer; both grade through the form; it closes by itself."""
         with tenant_scope(self.tenant.id):
             session = service.create_session(self.tenant, self.call(), [self.expert.id, self.newcomer.id],
-                                             utcnow() + timedelta(days=2), self.admin, expert_id=self.expert.id)
+                                             clock.now() + timedelta(days=2), self.admin, expert_id=self.expert.id)
             db.session.commit()
             work = dict(db.session.execute(
                 select(CalibrationParticipant.grader_id, CalibrationParticipant.assignment_id)
@@ -89,7 +90,7 @@ def test_a_new_certification_waits_and_the_grader_gets_no_work(build, login):
 
     assert world.newcomer.id not in grader_capacities(world.tenant.id)  # the distribution passes them over
     with tenant_scope(world.tenant.id):
-        handout = pool.hand_out(world.tenant.id, weeks.week_of(utcnow(), world.tenant.timezone), utcnow())
+        handout = pool.hand_out(world.tenant.id, periods.week_of(clock.now(), world.tenant.timezone), clock.now())
         db.session.commit()
         held = db.session.scalars(select(Assignment.grader_id).where(Assignment.grader_id.is_not(None))).all()
     assert handout.given == 1 and set(held) == {world.expert.id}
@@ -146,7 +147,7 @@ def test_the_expert_cannot_be_a_pending_grader(build, login):
     world.certify()
     with tenant_scope(world.tenant.id), pytest.raises(service.CalibrationError, match="not a pending one"):
         service.create_session(world.tenant, world.call(), [world.expert.id, world.newcomer.id],
-                               utcnow() + timedelta(days=2), world.admin, expert_id=world.newcomer.id)
+                               clock.now() + timedelta(days=2), world.admin, expert_id=world.newcomer.id)
 
 
 def test_without_the_gate_a_certification_works_at_once(build, login):

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.integration.assignment_helpers import assignment as fresh, open_pool, published_scorecard
+from vendor_qa import clock
 from vendor_qa.auth.models import GraderCertification, User
 from vendor_qa.extensions import db
 from vendor_qa.grading import assignments
 from vendor_qa.grading.models import Assignment, AssignmentEvent
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
 
 
@@ -22,7 +22,7 @@ def _give(assignment_id: int, grader, priority: int | None = None, due_at: datet
     """Put an assignment in a grader's queue directly (the admin path is tested elsewhere)."""
     with all_tenants("test set-up"):
         a = db.session.get(Assignment, assignment_id)
-        a.status, a.grader_id, a.assigned_at = "assigned", grader.id, utcnow()
+        a.status, a.grader_id, a.assigned_at = "assigned", grader.id, clock.now()
         a.priority = a.priority if priority is None else priority
         a.due_at = due_at or a.due_at
         db.session.commit()
@@ -39,7 +39,7 @@ def two_tenants(build):
 def test_the_queue_lists_my_work_most_urgent_first_across_my_tenants(build, login, client, two_tenants):
     acme, globex, acme_v, globex_v = two_tenants
     grader = build.grader(acme, globex)
-    now = utcnow()
+    now = clock.now()
     [late] = open_pool(build, acme, 1, acme_v)
     [soon] = open_pool(build, globex, 1, globex_v)
     [urgent] = open_pool(build, acme, 1, acme_v)
@@ -117,7 +117,7 @@ def test_get_next_takes_the_most_urgent_open_work_of_my_tenants(build, login, cl
     acme, globex, acme_v, globex_v = two_tenants
     elsewhere = build.tenant()
     grader = build.grader(acme, globex)
-    now = utcnow()
+    now = clock.now()
     [uncertified] = open_pool(build, elsewhere, 1, priority=500)
     [taken] = open_pool(build, acme, 1, acme_v, priority=400)
     _give(taken, build.grader(acme))

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from vendor_qa.calls.queries import iso_week
+from vendor_qa import periods
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -30,7 +30,7 @@ def acme(build):
     alice = build.agent(tenant, team=north, display_name="Alice Berg", external_id="emp-17", code="AG-ALICE")
     bob = build.agent(tenant, team=south, display_name="Bob Dahl", external_id="emp-42", code="AG-BOBBB",
                       active=False)
-    week = iso_week(OSLO)
+    week = periods.current_week(OSLO).bounds
     this_week = week.start + timedelta(minutes=5)
     calls = {
         "X-low": build.call(alice, external_id="X-low", started_at=this_week, customer_rating=1, topic="billing",

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from types import SimpleNamespace
 
 from sqlalchemy import case, func, select
 
+from vendor_qa import clock
 from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.calls.models import Agent, Call, Team
-from vendor_qa.calls.queries import recent_weeks
 from vendor_qa.demo import DEMO_LOGINS, DEMO_PASSWORD
 from vendor_qa.demo_content import manager_email
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment, Evaluation, EvaluationCriterion
 from vendor_qa.scorecards.models import Criterion, Section
-from vendor_qa.sla import weeks
+from vendor_qa import periods
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
@@ -38,8 +38,8 @@ def printed_logins(output: str) -> list[tuple[str, str]]:
 
 def weekly_minimum(tenant: Tenant, now: datetime, weeks: int = 4) -> int:
     """The fewest calls any agent of the tenant took in any of the last `weeks` ISO weeks."""
-    periods = recent_weeks(tenant.zone, weeks, now)
-    per_week = [func.count(case((p.contains(Call.started_at), 1))) for p in periods]
+    spans = [w.bounds for w in periods.recent_weeks(tenant.zone, weeks, now)]
+    per_week = [func.count(case((p.contains(Call.started_at), 1))) for p in spans]
     with tenant_scope(tenant.id):
         rows = db.session.execute(
             select(Agent.id, *per_week).outerjoin(Call, Call.agent_id == Agent.id).group_by(Agent.id)
@@ -48,7 +48,7 @@ def weekly_minimum(tenant: Tenant, now: datetime, weeks: int = 4) -> int:
 
 
 def test_the_default_demo_has_what_was_promised(app, runner):
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     output = load(runner).output
     with app.app_context():
         tenants = db.session.scalars(select(Tenant)).all()
@@ -171,7 +171,7 @@ def history_totals() -> dict:
 
 
 def test_the_demo_has_a_graded_and_closed_history(app, runner, login):
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     load(runner, *HISTORY)
     with app.app_context():
         tenants = db.session.scalars(select(Tenant)).all()
@@ -194,20 +194,20 @@ def test_the_demo_has_a_graded_and_closed_history(app, runner, login):
             assert doubles > 0
         past: set[tuple[int, str]] = set()
         for tenant in tenants:
-            current = weeks.week_of(now, tenant.timezone)
-            last = weeks.previous_week(current)
-            assert {w for t, w in planned if t == tenant.id} == {weeks.previous_week(last), last, current}, tenant.slug
-            past.update({(tenant.id, weeks.previous_week(last)), (tenant.id, last)})
+            current = periods.week_of(now, tenant.timezone)
+            last = periods.previous_week(current)
+            assert {w for t, w in planned if t == tenant.id} == {periods.previous_week(last), last, current}, tenant.slug
+            past.update({(tenant.id, periods.previous_week(last)), (tenant.id, last)})
             assert (tenant.id, current) in held, tenant.slug  # today's planning run filled the queues
-            start, _ = weeks.week_bounds(current, tenant.timezone)
+            start, _ = periods.week_bounds(current, tenant.timezone)
             assert all(at < start for t, at in submitted if t == tenant.id), tenant.slug  # none this week
             count, without_rows = totals[tenant.id]
             assert count > 0 and without_rows == 0, tenant.slug
         assert past <= closed and not (planned - past) & closed  # the past weeks closed, the current one open
 
         tenant = tenants[0]
-        last = weeks.previous_week(weeks.week_of(now, tenant.timezone))
-        first, end = weeks.week_bounds(last, tenant.timezone)
+        last = periods.previous_week(periods.week_of(now, tenant.timezone))
+        first, end = periods.week_bounds(last, tenant.timezone)
         with tenant_scope(tenant.id):
             in_week = db.session.scalar(select(func.count(Evaluation.id)).join(Evaluation.assignment).where(
                 Evaluation.submitted_at >= first, Evaluation.submitted_at < end,

@@ -18,14 +18,15 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.integration import grading_helpers as gh
+from vendor_qa import clock
 from vendor_qa.audit.models import AuditEvent
 from vendor_qa.auth.models import Role
 from vendor_qa.disputes import jobs, rules, service
 from vendor_qa.disputes.models import Dispute, DisputeItem, EvaluationRevision
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation, EvaluationCriterion
-from vendor_qa.models import utcnow
-from vendor_qa.reports import aggregates, periods
+from vendor_qa import periods
+from vendor_qa.reports import aggregates
 from vendor_qa.reports import jobs as report_jobs
 from vendor_qa.reports.models import Report
 from vendor_qa.scorecards.scoring import display
@@ -161,7 +162,7 @@ def test_a_wrong_dispute_form_says_what_is_wrong_and_saves_nothing(world, login,
 
 
 def test_the_window_closes_after_the_tenants_days(build, login):
-    world = World(build, submitted_at=utcnow() - timedelta(days=8))
+    world = World(build, submitted_at=clock.now() - timedelta(days=8))
     client = login(world.manager)
 
     assert client.get(f"{world.base()}/new/{world.evaluation_id}").status_code == 409
@@ -450,7 +451,7 @@ def test_the_list_shows_status_and_age_and_filters_by_status(world, login):
     second = world.evaluate()
     with tenant_scope(world.tenant.id):
         opened, _ = service.raise_dispute(world.evaluation(second), {world.reason("Greets"): "Heard it."},
-                                          world.manager, world.tenant, now=utcnow() - timedelta(days=4))
+                                          world.manager, world.tenant, now=clock.now() - timedelta(days=4))
     client = login(world.manager)
 
     html = client.get(f"{world.base()}/").get_data(as_text=True)
@@ -475,10 +476,10 @@ def _alert_mails(app, tenant_name: str) -> list:
 
 
 def test_disputes_open_too_long_alert_the_vendor_admins_once_a_day(app, build):
-    world = World(build, submitted_at=utcnow() - timedelta(days=5))
+    world = World(build, submitted_at=clock.now() - timedelta(days=5))
     tenant_id, name, slug, zone = world.tenant.id, world.tenant.name, world.tenant.slug, world.tenant.zone
     admin_email = world.admin.email
-    noon = datetime.combine(utcnow().astimezone(zone).date(), time(12), tzinfo=zone)  # far from local midnight
+    noon = datetime.combine(clock.now().astimezone(zone).date(), time(12), tzinfo=zone)  # far from local midnight
     with tenant_scope(tenant_id):
         service.raise_dispute(world.evaluation(), {world.reason("Greets"): "Heard it."}, world.manager, world.tenant,
                               now=noon - timedelta(days=2))
@@ -501,14 +502,14 @@ def test_disputes_open_too_long_alert_the_vendor_admins_once_a_day(app, build):
 
 
 def test_a_decided_dispute_raises_no_alert(app, build, login):
-    world = World(build, submitted_at=utcnow() - timedelta(days=5))
+    world = World(build, submitted_at=clock.now() - timedelta(days=5))
     name = world.tenant.name
     with tenant_scope(world.tenant.id):
         found, _ = service.raise_dispute(world.evaluation(), {world.reason("Greets"): "Heard it."}, world.manager,
-                                         world.tenant, now=utcnow() - timedelta(days=4))
+                                         world.tenant, now=clock.now() - timedelta(days=4))
     world.decide(login(world.admin), found.id, verdict="reject", answer="No.")
 
-    assert "no dispute" in jobs.alert_overdue_disputes(world.tenant.id, utcnow().isoformat())
+    assert "no dispute" in jobs.alert_overdue_disputes(world.tenant.id, clock.now().isoformat())
     assert _alert_mails(app, name) == []
 
 
@@ -516,10 +517,10 @@ def test_the_alert_is_a_scheduled_job_and_a_command(build, runner):
     from vendor_qa.jobs import CRON_JOBS
 
     assert ("dispatch_dispute_alerts", "20 * * * *") in {(f.__name__, e) for f, e, _, _ in CRON_JOBS}
-    world = World(build, submitted_at=utcnow() - timedelta(days=6))
+    world = World(build, submitted_at=clock.now() - timedelta(days=6))
     with tenant_scope(world.tenant.id):
         service.raise_dispute(world.evaluation(), {world.reason("Greets"): "Heard it."}, world.manager, world.tenant,
-                              now=utcnow() - timedelta(days=5))
+                              now=clock.now() - timedelta(days=5))
 
     result = runner.invoke(args=["disputes", "alert", "--tenant", world.tenant.slug])
 

@@ -9,13 +9,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tests.integration import grading_helpers as gh
+from vendor_qa import clock
 from vendor_qa.calibration import reliability, service
 from vendor_qa.calibration.models import CalibrationParticipant
 from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import Assignment, AssignmentEvent, Evaluation
 from vendor_qa.grading.signals import evaluation_scored
-from vendor_qa.models import utcnow
 from vendor_qa.sla.models import GraderCapacity
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
 
@@ -32,7 +32,7 @@ class World:
                         for i in range(graders)]
 
     def call(self):
-        return self.build.call(self.agent, started_at=utcnow() - timedelta(hours=2))
+        return self.build.call(self.agent, started_at=clock.now() - timedelta(hours=2))
 
     def sample(self, grader, call=None, form=None) -> int:
         """A sample of a (new) call submitted by `grader` through the form's code; the evaluation id."""
@@ -228,7 +228,7 @@ def test_calibration_participants_are_blind_to_each_other_too(build, login):
     first, second, _ = world.graders
     with tenant_scope(world.tenant.id):
         session = service.create_session(world.tenant, world.call(), [first.id, second.id],
-                                         utcnow() + timedelta(days=2), world.admin)
+                                         clock.now() + timedelta(days=2), world.admin)
         db.session.commit()
         work = dict(db.session.execute(select(CalibrationParticipant.grader_id, CalibrationParticipant.assignment_id)
                                        .where(CalibrationParticipant.session_id == session.id)).tuples().all())

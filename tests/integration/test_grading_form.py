@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests.integration import grading_helpers as gh
 from tests.integration.assignment_helpers import assignment as fresh_assignment
+from vendor_qa import clock
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import AssignmentEvent, EvaluationCriterion
 from vendor_qa.scorecards import versions
@@ -101,7 +102,7 @@ def test_the_form_scores_live_and_saves_itself(world, grader):
 
 
 def test_opening_the_form_starts_the_work(world, grader):
-    before = datetime.now(timezone.utc)
+    before = clock.now()
     grader.get(url(world))
     assignment = fresh_assignment(world["id"])
     assert assignment.status == "in_progress"
@@ -382,26 +383,26 @@ def test_a_cancelled_assignment_cannot_be_graded(world, grader):
 
 # ---- the grader's own page ---------------------------------------------------------------------------
 
-WEDNESDAY_NOON = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)
+WEDNESDAY_NOON = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # just after the suite's start: logins hold
 
 
-def test_my_work_counts_today_this_week_and_grading_time(world, build, grader, monkeypatch):
-    monkeypatch.setattr("vendor_qa.grading.mine_views.utcnow", lambda: WEDNESDAY_NOON)
+def test_my_work_counts_today_this_week_and_grading_time(world, build, grader, time_machine):
+    time_machine.move_to(WEDNESDAY_NOON, tick=False)
     tenant, card, me = world["tenant"], world["card"], world["grader"]
-    for when, minutes in ((datetime(2026, 11, 18, 9, 0), 4), (datetime(2026, 11, 16, 10, 0), 6),
-                          (datetime(2026, 11, 15, 23, 0), 30)):
+    for when, minutes in ((datetime(2026, 11, 25, 9, 0), 4), (datetime(2026, 11, 23, 10, 0), 6),
+                          (datetime(2026, 11, 22, 23, 0), 30)):
         gh.submitted_evaluation(tenant, build.call(world["agent"]), me, card, opened_minutes_ago=minutes,
                                 submitted_at=when.replace(tzinfo=timezone.utc))
     gh.submitted_evaluation(tenant, build.call(world["agent"]), build.grader(tenant), card,
-                            submitted_at=datetime(2026, 11, 18, 9, 30, tzinfo=timezone.utc))  # someone else's
+                            submitted_at=datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc))  # someone else's
     page = text(grader.get("/grading/me"))
     assert re.search(r'id="done-today">1<', page) and re.search(r'id="done-week">2<', page)
     assert re.search(r'id="average-time">5:00<', page)
     assert "UTC days" in page
 
 
-def test_my_work_shows_what_is_due_soon_and_overdue(world, build, grader, monkeypatch):
-    monkeypatch.setattr("vendor_qa.grading.mine_views.utcnow", lambda: WEDNESDAY_NOON)
+def test_my_work_shows_what_is_due_soon_and_overdue(world, build, grader, time_machine):
+    time_machine.move_to(WEDNESDAY_NOON, tick=False)
     tenant, card, me = world["tenant"], world["card"], world["grader"]
     soon = gh.held_assignment(tenant, build.call(world["agent"], external_id="X-soon"), me, card,
                               due_at=WEDNESDAY_NOON + timedelta(hours=8))

@@ -15,7 +15,7 @@ from tests.integration.report_data import CRITERIA, FULL, HALF, NA, NONE, raw_ev
 from vendor_qa.extensions import db
 from vendor_qa.scorecards.models import Criterion
 from vendor_qa.tenants.scoping import tenant_scope
-from vendor_qa.reports import periods
+from vendor_qa import periods
 from vendor_qa.scorecards.scoring import display
 
 

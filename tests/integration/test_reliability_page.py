@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration import grading_helpers as gh
+from vendor_qa import clock
 from vendor_qa.calibration import reliability_data, service
 from vendor_qa.calibration.models import CalibrationParticipant, CalibrationSession
 from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import Assignment
-from vendor_qa.models import utcnow
 from vendor_qa.sla.models import GraderCapacity
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
 
@@ -41,7 +41,7 @@ class World:
         self.bob = build.user("grader", certify=[self.tenant], name="Bob Strict")
 
     def call(self):
-        return self.build.call(self.agent, started_at=utcnow() - timedelta(hours=2))
+        return self.build.call(self.agent, started_at=clock.now() - timedelta(hours=2))
 
     def double_grade(self, first, first_form, second_form) -> None:
         """`first` submits a sample; the grader it goes to submits its double grade."""
@@ -56,7 +56,7 @@ class World:
         """A session with `expert` among the graders, each submitting its form, then closed."""
         with tenant_scope(self.tenant.id):
             session = service.create_session(self.tenant, self.call(), [g.id for g in graders_forms],
-                                             utcnow() + timedelta(days=2), self.admin, expert_id=expert.id)
+                                             clock.now() + timedelta(days=2), self.admin, expert_id=expert.id)
             db.session.commit()
             work = dict(db.session.execute(
                 select(CalibrationParticipant.grader_id, CalibrationParticipant.assignment_id)
@@ -117,7 +117,7 @@ def test_alignment_with_the_expert_of_a_closed_session(build, login):
     world.calibration(expert, {expert: gh.full_marks(world.card), world.ann: gh.full_marks(world.card),
                                world.bob: gh.strict(world.card)})
     with all_tenants("test"):
-        rows = {r.grader.name: r for r in reliability_data.grader_rows(utcnow().date())}
+        rows = {r.grader.name: r for r in reliability_data.grader_rows(clock.now().date())}
     assert rows["Ann Lenient"].figures.alignment.value == 1
     assert rows["Bob Strict"].figures.alignment.value == pytest.approx(0.5)
     assert rows["Eve Expert"].figures.alignment.calls == 0  # the expert is not measured against themself
@@ -152,7 +152,7 @@ def test_one_graders_trend_month_by_month(build, login):
     world = World(build)
     world.double_grade(world.ann, gh.full_marks(world.card), gh.strict(world.card))
     html = login(world.admin).get(f"/admin/graders/{world.ann.id}/reliability").get_data(as_text=True)
-    month = utcnow().strftime("%Y-%m")
+    month = clock.now().strftime("%Y-%m")
     assert "Ann Lenient" in html and world.ann.pseudonym in html
     assert f"<td>{month}</td>" in html and html.count("<tr><td>") == 6  # six months, this one last
     assert "<svg" in html and "Agreement with peers" in html

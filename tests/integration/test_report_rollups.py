@@ -24,7 +24,8 @@ from tests.integration.report_data import FULL, HALF, NA, NONE, OSLO, oslo, raw_
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import REASONS, UNCOUNTED_REASONS, Evaluation
 from vendor_qa.grading.signals import evaluation_scored
-from vendor_qa.reports import aggregates, periods, rollups
+from vendor_qa import periods
+from vendor_qa.reports import aggregates, rollups
 from vendor_qa.reports.aggregates import Filters
 from vendor_qa.scorecards.scoring import DEFAULT_BANDS, band_for
 from vendor_qa.tenants.scoping import tenant_scope

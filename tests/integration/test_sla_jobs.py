@@ -10,10 +10,12 @@ from sqlalchemy import select
 
 from tests.integration import sla_helpers as sla
 from tests.integration.test_jobs import run_worker
+from vendor_qa import clock
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
 from vendor_qa.jobs import CRON_JOBS, build_scheduler, queue
-from vendor_qa.sla import jobs, weeks
+from vendor_qa import periods
+from vendor_qa.sla import jobs
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.tenants.scoping import tenant_scope
 
@@ -27,7 +29,7 @@ def test_a_worker_plans_tracks_and_closes_from_redis(app, build):
     tenant = sla.sla_tenant(build)
     build.grader(tenant)
     sla.add_calls(tenant, build.agent(tenant), [(60, None)] * 5 + [(600, None)] * 5 + [(600, 2)])
-    _, end = weeks.week_bounds(sla.WEEK, tenant.timezone)
+    _, end = periods.week_bounds(sla.WEEK, tenant.timezone)
     after = (end + timedelta(hours=1)).isoformat()
     with app.app_context():
         plan = jobs.enqueue_plan(tenant.id, sla.WEEK, sla.at(tenant, day=7).isoformat())
@@ -49,7 +51,7 @@ def test_a_worker_plans_tracks_and_closes_from_redis(app, build):
 def test_ingested_low_ratings_get_priority_reviews_from_the_worker(app, build, client):
     tenant = sla.sla_tenant(build)
     token = build.token(tenant)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     calls = [{"external_id": f"api-{i}", "agent_external_id": "a-1", "started_at": now.isoformat(),
               "duration_seconds": 200, "customer_rating": rating} for i, rating in enumerate([1, 2, 3, 5, None])]
     response = client.post("/api/v1/calls", json={"calls": calls}, headers={"Authorization": f"Bearer {token}"})

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from tests.integration import sla_helpers as sla
+from vendor_qa import clock
 from vendor_qa.auth.models import User
 from vendor_qa.calibration import service
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
-from vendor_qa.sla import planner, weeks
+from vendor_qa import periods
+from vendor_qa.sla import planner
 from vendor_qa.sla.models import AgentExclusion, SlaPolicy
 from vendor_qa.sla.settings import policy_for_week
 from vendor_qa.tenants.scoping import tenant_scope
@@ -25,12 +26,12 @@ def _planned_tenant(build, slug="acme-sla"):
     """A tenant with two agents planned in the current week, and a grader holding the work."""
     tenant = sla.sla_tenant(build, slug=slug)
     build.grader(tenant)
-    week = weeks.week_of(utcnow(), tenant.timezone)
+    week = periods.week_of(clock.now(), tenant.timezone)
     agents = [build.agent(tenant, display_name=name) for name in ("Ada Agent", "Bo Agent")]
     for agent in agents:
         sla.add_calls(tenant, agent, [(60, None), (600, None)] * 5 + [(300, 1)], week=week)
     with tenant_scope(tenant.id):
-        planner.plan_week(tenant.id, week, utcnow())
+        planner.plan_week(tenant.id, week, clock.now())
     return tenant, week, agents
 
 
@@ -61,7 +62,7 @@ def test_the_week_page_lists_agents_with_their_assignments(app, build, login):
 def test_a_policy_change_applies_from_next_week_and_keeps_its_history(app, build, login):
     tenant = sla.sla_tenant(build, slug="policy-co")
     client = login(build.admin())
-    this_week = weeks.week_of(utcnow(), tenant.timezone)
+    this_week = periods.week_of(clock.now(), tenant.timezone)
 
     response = client.post(f"/sla/{tenant.slug}/policy", data=POLICY_FORM)
     assert response.status_code == 302
@@ -69,11 +70,11 @@ def test_a_policy_change_applies_from_next_week_and_keeps_its_history(app, build
 
     with tenant_scope(tenant.id):
         assert policy_for_week(tenant.id, this_week).minimum == 4  # this week keeps the standard policy
-        upcoming = policy_for_week(tenant.id, weeks.next_week(this_week))
+        upcoming = policy_for_week(tenant.id, periods.next_week(this_week))
         assert (upcoming.minimum, upcoming.target, upcoming.channels) == (3, 6, frozenset({"phone", "chat"}))
         assert db.session.scalar(select(func.count(SlaPolicy.id))) == 1
     html = client.get(f"/sla/{tenant.slug}/policy").get_data(as_text=True)
-    assert weeks.next_week(this_week) in html
+    assert periods.next_week(this_week) in html
 
 
 def test_a_wrong_policy_is_refused_and_nothing_is_saved(app, build, login):
@@ -112,7 +113,8 @@ def test_client_managers_see_their_own_week_read_only(app, build, login):
     assert client.get(f"/t/{tenant.slug}/sla/?week=2026-W40").status_code == 200
 
 
-def test_the_api_returns_the_weeks_rows_and_totals(app, build, client):
+def test_the_api_returns_the_weeks_rows_and_totals(app, build, client, time_machine):
+    time_machine.move_to(datetime(2026, 11, 29, 18, 0, tzinfo=UTC))  # Sunday: the week's plan is whole
     tenant, week, agents = _planned_tenant(build)
     token = {"Authorization": f"Bearer {build.token(tenant)}"}
     body = client.get(f"/api/v1/sla?week={week}", headers=token).get_json()
@@ -136,7 +138,7 @@ def test_the_board_shows_whether_each_tenants_calibration_is_up_to_date(app, bui
     graders = [build.grader(recent).id, build.grader(recent).id]
     call = build.call(build.agent(recent))
     with tenant_scope(recent.id):
-        service.create_session(recent, call, graders, utcnow() + timedelta(days=3), None)
+        service.create_session(recent, call, graders, clock.now() + timedelta(days=3), None)
         db.session.commit()
 
     html = login(build.admin()).get("/sla/", headers={"HX-Request": "true"}).get_data(as_text=True)
@@ -146,6 +148,6 @@ def test_the_board_shows_whether_each_tenants_calibration_is_up_to_date(app, bui
         return row[row.index('data-cell="calibration"'):row.index("</td>", row.index('data-cell="calibration"'))]
 
     assert "no cadence" in cell(off)
-    assert "up to date" in cell(recent) and (utcnow() + timedelta(days=14)).strftime("%Y-%m-%d") in cell(recent)
+    assert "up to date" in cell(recent) and (clock.now() + timedelta(days=14)).strftime("%Y-%m-%d") in cell(recent)
     assert "due" in cell(overdue) and "never" in cell(overdue)
     assert f'href="/t/{recent.slug}/calibration/"' in cell(recent)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from vendor_qa import clock
 from vendor_qa.calls.models import CHANNELS
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
 from vendor_qa.scorecards import versions
 from vendor_qa.sla.settings import versions_by_channel
 from vendor_qa.tenants.scoping import tenant_scope
@@ -25,7 +25,7 @@ def test_each_channel_gets_the_version_new_work_gets(build):
     tenant = build.tenant()
     with tenant_scope(tenant.id):
         archived = _published(tenant, "Old calls", ["phone", "email"])
-        archived.scorecard.archived_at = utcnow()
+        archived.scorecard.archived_at = clock.now()
         inbound = _published(tenant, "Inbound", ["phone", "chat"])
         everything = _published(tenant, "Everything", ["phone", "chat", "email"])
         versions.start_draft(inbound.scorecard)  # a draft is not used for new work

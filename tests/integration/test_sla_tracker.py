@@ -12,7 +12,8 @@ from sqlalchemy import select
 from tests.integration import sla_helpers as sla
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment, AssignmentEvent
-from vendor_qa.sla import planner, tracker, weeks
+from vendor_qa import periods
+from vendor_qa.sla import planner, tracker
 from vendor_qa.sla.models import SlaAlert, SlaWeekAgent, SlaWeekTenant
 from vendor_qa.tenants.scoping import tenant_scope
 
@@ -75,7 +76,7 @@ def test_a_closed_week_is_kept_and_never_changes(app, build):
         sla.assign(tenant, call_id, version, status="submitted", submitted_at=sla.at(tenant, day=5))
     low = sla.assign(tenant, calls[6], version, reason="low_rating", status="submitted",
                      due_at=sla.at(tenant, day=5), submitted_at=sla.at(tenant, day=4))
-    _, end = weeks.week_bounds(sla.WEEK, tenant.timezone)
+    _, end = periods.week_bounds(sla.WEEK, tenant.timezone)
 
     with tenant_scope(tenant.id):
         with pytest.raises(ValueError, match="runs until"):
@@ -100,7 +101,7 @@ def test_a_closed_week_is_kept_and_never_changes(app, build):
 def test_the_week_is_the_tenants_local_week(app, build, zone):
     tenant = sla.sla_tenant(build, zone=zone)
     agent = build.agent(tenant)
-    start, end = weeks.week_bounds(sla.WEEK, zone)
+    start, end = periods.week_bounds(sla.WEEK, zone)
     inside = [start, start + timedelta(minutes=30), end - timedelta(minutes=1)]
     outside = [start - timedelta(minutes=1), end]
     ids = {}

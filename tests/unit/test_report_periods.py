@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vendor_qa.reports.periods import PeriodError, parse_period, previous, weeks_overlapping
+from vendor_qa.periods import PeriodError, parse_period, previous, weeks_overlapping
 
 OSLO = ZoneInfo("Europe/Oslo")
 

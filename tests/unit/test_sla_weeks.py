@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vendor_qa.sla.weeks import (
+from vendor_qa.periods import (
     day_of_week,
     format_week,
     next_week,

@@ -9,8 +9,8 @@ from flask import jsonify, request
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
+from vendor_qa import clock
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.context import use_tenant
 from vendor_qa.tenants.models import ApiToken, Tenant, hash_token
 from vendor_qa.tenants.scoping import all_tenants
@@ -52,7 +52,7 @@ def _active_token(secret: str | None) -> ApiToken | None:
 
 def _mark_used(token_id: int) -> None:
     table = ApiToken.__table__
-    db.session.execute(update(table).where(table.c.id == token_id).values(last_used_at=utcnow()))
+    db.session.execute(update(table).where(table.c.id == token_id).values(last_used_at=clock.now()))
     db.session.commit()
 
 

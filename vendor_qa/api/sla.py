@@ -9,21 +9,22 @@ from typing import Any
 
 from flask import abort, g, jsonify, request
 
+from vendor_qa import clock
 from vendor_qa.api.auth import api_token_required
 from vendor_qa.api.views import bp
-from vendor_qa.models import utcnow
-from vendor_qa.sla import tracker, weeks
+from vendor_qa import periods
+from vendor_qa.sla import tracker
 
 
 @bp.get("/sla")
 @api_token_required
 def sla_week():
-    week = request.args.get("week") or weeks.week_of(utcnow(), g.tenant.timezone)
+    week = request.args.get("week") or periods.week_of(clock.now(), g.tenant.timezone)
     try:
-        weeks.parse_week(week)
+        periods.parse_week(week)
     except ValueError as error:
         abort(400, description=f"{error}. Give ?week=YYYY-Www, e.g. 2026-W47.")
-    rows = tracker.week_rows(g.tenant, week, utcnow())
+    rows = tracker.week_rows(g.tenant, week, clock.now())
     return jsonify({"week": week, "closed": tracker.is_closed(g.tenant.id, week),
                     "agents": [_agent(row) for row in rows], "totals": tracker.totals(rows).as_dict()})
 

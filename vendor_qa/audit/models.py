@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from vendor_qa import clock
 from vendor_qa.auth.models import User
 from vendor_qa.extensions import db
-from vendor_qa.models import TenantOwned, utcnow
+from vendor_qa.models import TenantOwned
 
 
 class AuditEvent(TenantOwned, db.Model):
@@ -25,7 +26,7 @@ class AuditEvent(TenantOwned, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # None: the system
     action: Mapped[str] = mapped_column(String(60))  # e.g. "calibration.session_created"
     subject_type: Mapped[str] = mapped_column(String(40))  # e.g. "calibration_session"
@@ -40,7 +41,7 @@ def record(tenant_id: int, action: str, subject_type: str, subject_id: int, acto
            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
            at: datetime | None = None) -> AuditEvent:
     """Add an audit event to the session; it is committed with the change it describes."""
-    event = AuditEvent(tenant_id=tenant_id, at=at or utcnow(), actor_id=actor.id if actor else None,
+    event = AuditEvent(tenant_id=tenant_id, at=at or clock.now(), actor_id=actor.id if actor else None,
                        action=action, subject_type=subject_type, subject_id=subject_id,
                        before=before, after=after)
     db.session.add(event)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
+from vendor_qa import clock
 from vendor_qa.auth.models import GraderCertification, Role, User, new_pseudonym
 from vendor_qa.auth.passwords import hash_password
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.models import Tenant
 
 MIN_PASSWORD_LENGTH = 8
@@ -109,7 +109,7 @@ def certify(grader: User, tenant: Tenant) -> GraderCertification:
 
 def _started(certification: GraderCertification, tenant: Tenant) -> GraderCertification:
     """A certification starting now: working at once, or pending behind the tenant's certification gate."""
-    now = utcnow()
+    now = clock.now()
     certification.active = True
     certification.certified_at = now
     certification.activated_at = None if tenant.setting("certification_gate") else now

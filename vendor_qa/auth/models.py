@@ -11,8 +11,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from vendor_qa import clock
 from vendor_qa.extensions import db
-from vendor_qa.models import Timestamps, utcnow
+from vendor_qa.models import Timestamps
 from vendor_qa.tenants.models import Tenant
 
 
@@ -86,7 +87,7 @@ class GraderCertification(db.Model):
     grader_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True, index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    certified_at: Mapped[datetime] = mapped_column(default=utcnow)
+    certified_at: Mapped[datetime] = mapped_column(default=clock.now)
     # None: pending. Where the tenant has a certification gate, a new certification waits until the
     # grader's alignment with the experts of its calibration sessions reaches the tenant's mark
     # (vendor_qa.calibration.certification); until then the grader does calibration work only.

@@ -8,12 +8,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from vendor_qa import clock
 from vendor_qa.auth.forms import LoginForm
 from vendor_qa.auth.guards import public
 from vendor_qa.auth.models import Role, User
 from vendor_qa.auth.passwords import verify_password
 from vendor_qa.extensions import db, limiter, login_manager
-from vendor_qa.models import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -61,7 +61,7 @@ def login():
         user = db.session.scalar(select(User).where(User.email == email))
         if verify_password(user.password_hash if user else None, form.password.data) and user.active:
             login_user(user)
-            user.last_login_at = utcnow()
+            user.last_login_at = clock.now()
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
         form.password.errors.append("Wrong e-mail or password, or the account is disabled.")

@@ -18,13 +18,13 @@ from typing import Sequence
 
 from sqlalchemy import select
 
+from vendor_qa import clock
 from vendor_qa.audit.models import record
 from vendor_qa.auth.models import GraderCertification, User
 from vendor_qa.calibration import reliability
 from vendor_qa.calibration.reliability import Share
 from vendor_qa.calibration.reliability_data import calibration_calls, figures_by_tenant
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.models import Tenant
 
 SUBJECT = "grader_certification"
@@ -68,7 +68,7 @@ def pending(tenant_ids: Sequence[int] | None = None) -> list[Pending]:
 def activate_reached(tenant_ids: Sequence[int] | None = None, now: datetime | None = None) -> list[Pending]:
     """Activate the pending certifications whose alignment reached the mark (or whose tenant turned
     the gate off); those activated. The caller commits."""
-    now = now or utcnow()
+    now = now or clock.now()
     activated = []
     for row in pending(tenant_ids):
         gate_on = bool(row.tenant.setting("certification_gate"))

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from vendor_qa import clock
 from vendor_qa.auth.models import User
 from vendor_qa.calibration.reliability import chosen_for_double
 from vendor_qa.extensions import db
@@ -30,7 +31,6 @@ from vendor_qa.grading import assignments
 from vendor_qa.grading.assignments import DuplicateAssignment
 from vendor_qa.grading.models import Assignment, Evaluation
 from vendor_qa.grading.signals import evaluation_scored
-from vendor_qa.models import utcnow
 from vendor_qa.sla.distribution import distribute
 from vendor_qa.sla.pool import grader_loads
 from vendor_qa.sla.settings import policy_for_week
@@ -56,7 +56,7 @@ def start_double_grade(evaluation: Evaluation, now: datetime | None = None) -> A
     others = [load for load in grader_loads(tenant.id, assignment.week) if load.grader_id not in graded]
     if not others:
         return None  # no second grader is certified for the tenant: nobody could ever take it
-    now = now or utcnow()
+    now = now or clock.now()
     turnaround = timedelta(hours=policy_for_week(tenant.id, assignment.week).sample_turnaround_hours)
     try:
         work = assignments.create_assignment(call, "double", assignment.scorecard_version, due_at=now + turnaround,

@@ -16,12 +16,12 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from vendor_qa import clock
 from vendor_qa.calibration import service
 from vendor_qa.calibration.models import CalibrationSession
 from vendor_qa.extensions import db
 from vendor_qa.grading.assignments import AssignmentError, certified_graders
 from vendor_qa.jobs import cron, enqueue, tenant_job
-from vendor_qa.models import utcnow
 from vendor_qa.sla.jobs import active_tenants, parse_moment
 from vendor_qa.tenants.models import Tenant
 
@@ -69,6 +69,6 @@ def enqueue_schedule(tenant_id: int, day: str, as_of: str):
 
 @cron("0 4 * * *")
 def dispatch_calibration() -> None:
-    now = utcnow()
+    now = clock.now()
     for tenant in active_tenants():
         enqueue_schedule(tenant.id, now.date().isoformat(), now.isoformat())

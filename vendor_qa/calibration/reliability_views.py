@@ -11,12 +11,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
+from vendor_qa import clock
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calibration import certification, reliability, reliability_data
 from vendor_qa.calibration.charts import reliability_trend
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
 from vendor_qa.pagination import Page
 from vendor_qa.tenants.forms import tenant_by_slug, tenant_choices
 from vendor_qa.tenants.models import Tenant
@@ -44,7 +44,7 @@ def _scope(tenant: Tenant | None):
 @roles(Role.VENDOR_ADMIN)
 def index():
     tenant = _tenant_filter()
-    now = utcnow()
+    now = clock.now()
     tenant_ids = [tenant.id] if tenant else None
     with _scope(tenant):
         activated = certification.activate_reached(tenant_ids, now)
@@ -64,7 +64,7 @@ def index():
 def grader(grader_id: int):
     grader = db.session.scalar(select(User).where(User.id == grader_id, User.role == Role.GRADER.value)) or abort(404)
     tenant = _tenant_filter()
-    now = utcnow()
+    now = clock.now()
     with _scope(tenant):
         rows = reliability_data.grader_rows(now.date(), [tenant.id] if tenant else None, grader_id=grader.id)
     charts = {(r.tenant.id): reliability_trend(r.trend, f"{grader.name} on {r.tenant.name}") for r in rows}

@@ -19,6 +19,7 @@ from typing import Sequence
 
 from sqlalchemy import func, select, update
 
+from vendor_qa import clock
 from vendor_qa.audit.models import record
 from vendor_qa.auth.models import User
 from vendor_qa.calibration import agreement, certification
@@ -28,7 +29,6 @@ from vendor_qa.extensions import db
 from vendor_qa.grading import assignments
 from vendor_qa.grading.assignments import AssignmentError, certified_graders
 from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment, Evaluation
-from vendor_qa.models import utcnow
 from vendor_qa.scorecards import engine, scoring
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
 from vendor_qa.scorecards.versions import current_version_ids, get_version
@@ -84,7 +84,7 @@ def create_session(tenant: Tenant, call: Call, grader_ids: Sequence[int], deadli
                    actor: User | None, expert_id: int | None = None, now: datetime | None = None,
                    scheduled_for: date | None = None) -> CalibrationSession:
     """A new open session with one calibration assignment per grader, each already in their queue."""
-    now = now or utcnow()
+    now = now or clock.now()
     graders = _checked_graders(tenant, grader_ids, expert_id)
     if deadline <= now:
         raise CalibrationError("Choose a deadline in the future.", field="deadline")
@@ -158,7 +158,7 @@ def is_revealed(session: CalibrationSession, rows: Sequence[Progress], now: date
 
 def close(session: CalibrationSession, actor: User | None, why: str, now: datetime | None = None) -> bool:
     """Close an open session (once): withdraw the work not submitted, record it. False if closed already."""
-    now = now or utcnow()
+    now = now or clock.now()
     closed = db.session.execute(
         update(CalibrationSession).where(CalibrationSession.id == session.id, CalibrationSession.status == "open")
         .values(status="closed", closed_at=now, updated_at=now)
@@ -183,7 +183,7 @@ def close(session: CalibrationSession, actor: User | None, why: str, now: dateti
 
 def close_if_due(session: CalibrationSession, now: datetime | None = None) -> bool:
     """Close a session whose graders have all submitted or whose deadline has passed."""
-    now = now or utcnow()
+    now = now or clock.now()
     if session.status != "open":
         return False
     rows = progress(session)

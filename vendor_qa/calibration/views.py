@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
+from vendor_qa import clock
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calibration import service
@@ -26,7 +27,6 @@ from vendor_qa.calibration.models import CalibrationParticipant, CalibrationSess
 from vendor_qa.extensions import db, htmx
 from vendor_qa.grading.assignments import AssignmentError, certified_graders
 from vendor_qa.grading.models import Assignment
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.context import bind_tenant_from_url
 
 bp = Blueprint("calibration", __name__, url_prefix="/t/<tenant>/calibration")
@@ -61,7 +61,7 @@ def _index_page(cadence_form: CadenceForm | None = None, status: int = 200):
     cadence = service.cadence_statuses([g.tenant])[g.tenant.id]
     form = cadence_form or CadenceForm(formdata=None, every_days=cadence.every_days)
     return render_template("calibration/index.html", page=page, counts=counts, args={}, cadence=cadence,
-                           cadence_form=form, now=utcnow()), status
+                           cadence_form=form, now=clock.now()), status
 
 
 @bp.get("/")
@@ -86,7 +86,7 @@ def cadence():
 @bp.route("/new", methods=["GET", "POST"])
 @roles(Role.VENDOR_ADMIN)
 def create():
-    now = utcnow()
+    now = clock.now()
     form = SessionForm.for_graders(_graders(), g.tenant.zone, now)
     if form.validate_on_submit():
         try:
@@ -117,7 +117,7 @@ def _session_or_404(session_id: int) -> CalibrationSession:
 @roles(Role.VENDOR_ADMIN)
 def session(session_id: int):
     found = _session_or_404(session_id)
-    now = utcnow()
+    now = clock.now()
     service.close_if_due(found, now)  # the page is often the first to notice the last submission
     rows = service.progress(found)
     context = dict(session=found, rows=rows, now=now, poll_seconds=POLL_SECONDS,

@@ -20,11 +20,11 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
+from vendor_qa import clock
 from vendor_qa.calls.ingest import CALL_SCHEMA, enqueue_priority_reviews, upsert_calls, validate_calls
 from vendor_qa.calls.models import CallImport
 from vendor_qa.extensions import db
 from vendor_qa.jobs import tenant_job
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.scoping import all_tenants
 
 MAX_ROWS = 50_000
@@ -178,7 +178,7 @@ def _run(tenant_id: int, upload: CallImport) -> None:
 def _finish(upload: CallImport, status: str, errors: list[dict[str, Any]]) -> None:
     upload.status = status
     upload.errors = errors[:MAX_REPORTED_ERRORS]
-    upload.finished_at = utcnow()
+    upload.finished_at = clock.now()
     db.session.commit()
 
 

@@ -14,11 +14,11 @@ from wtforms import DateField, Form, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
+from vendor_qa import periods
 from vendor_qa.calls import queries
 from vendor_qa.calls.models import CHANNELS
 
 ANY = SelectChoice("", "Any")
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 def optional_int(value: str | int | None) -> int | None:
@@ -109,8 +109,8 @@ class CallFilterForm(FilterForm):
             search=(self.q.data or "").strip() or None,
             agent_id=self.accepted("agent"),
             team_id=self.accepted("team"),
-            since=queries.local_midnight(first, zone) if first else None,
-            until=queries.local_days(last, last, zone).end if last else None,
+            since=periods.local_midnight(first, zone) if first else None,
+            until=periods.local_days(last, last, zone).end if last else None,
             rating=self.accepted("rating"),
             topic=self.accepted("topic"),
             channel=self.accepted("channel"),
@@ -119,5 +119,6 @@ class CallFilterForm(FilterForm):
 
 def _within_range(field) -> None:
     # Far-off years would overflow the time-zone arithmetic; no call is that old or that new.
-    if field.data and not (FIRST_YEAR <= field.data.year <= LAST_YEAR):
-        raise ValidationError(f"pick a date between {FIRST_YEAR} and {LAST_YEAR}")
+    first, last = periods.REPORT_FIRST_YEAR, periods.REPORT_LAST_YEAR
+    if field.data and not (first <= field.data.year <= last):
+        raise ValidationError(f"pick a date between {first} and {last}")

@@ -28,9 +28,9 @@ from jsonschema.exceptions import ValidationError
 from sqlalchemy import any_, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from vendor_qa import clock
 from vendor_qa.calls.models import CHANNELS, Agent, Call, Team, new_agent_code
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
 
 _INT32_MAX = 2_147_483_647  # the largest value an INTEGER column holds
 _CODE_ATTEMPTS = 5  # rounds to give new agents unique short codes (a clash is rare)
@@ -251,7 +251,7 @@ def upsert_calls(tenant_id: int, rows: Sequence[dict[str, Any]]) -> IngestResult
     if not rows:
         return IngestResult(0, 0, [])
     agent_ids = _agent_ids(tenant_id, rows)
-    now = utcnow()
+    now = clock.now()
     values = [_call_values(tenant_id, agent_ids[row["agent_external_id"]], row, now) for row in rows]
     # One order for every writer: concurrent batches that share calls then lock them alike, not crosswise.
     values.sort(key=lambda value: value["external_id"])
@@ -350,7 +350,7 @@ def _create_agents(tenant_id: int, rows: list[dict[str, Any]], team_ids: dict[st
     table = Agent.__table__
     pending = {row["agent_external_id"]: row for row in sorted(rows, key=lambda row: row["agent_external_id"])}
     created: dict[str, int] = {}
-    now = utcnow()
+    now = clock.now()
     for _ in range(_CODE_ATTEMPTS):
         values = [
             {"tenant_id": tenant_id, "external_id": ext, "display_name": row["agent_name"],

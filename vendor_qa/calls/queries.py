@@ -9,54 +9,17 @@ subquery, where the automatic scoping does not look.
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from vendor_qa.calls.models import Agent, Call, Team
 from vendor_qa.extensions import db
+from vendor_qa.periods import Period
 from vendor_qa.tenants.scoping import current_tenant_id
 
 LOW_RATING = 2  # "a 2 on a 5-point scale" sends a call to QA at once
-
-
-@dataclass(frozen=True)
-class Period:
-    """A half-open span of time [start, end), both ends in UTC."""
-
-    start: datetime
-    end: datetime
-
-    def contains(self, column) -> ColumnElement[bool]:
-        return and_(column >= self.start, column < self.end)
-
-    def local_dates(self, zone: ZoneInfo) -> tuple[date, date]:
-        """The first and the last local day the period covers."""
-        return self.start.astimezone(zone).date(), (self.end.astimezone(zone) - timedelta(microseconds=1)).date()
-
-
-def local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    """The UTC instant at which `day` begins in `zone`."""
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
-
-
-def local_days(first: date, last: date, zone: ZoneInfo) -> Period:
-    """From the start of `first` to the end of `last`, both local dates."""
-    return Period(local_midnight(first, zone), local_midnight(last + timedelta(days=1), zone))
-
-
-def iso_week(zone: ZoneInfo, now: datetime | None = None, weeks_back: int = 0) -> Period:
-    """The ISO week (Monday to Monday, local time) that holds `now`, or one `weeks_back` before it."""
-    today = (now or datetime.now(timezone.utc)).astimezone(zone).date()
-    monday = today - timedelta(days=today.weekday() + 7 * weeks_back)
-    return local_days(monday, monday + timedelta(days=6), zone)
-
-
-def recent_weeks(zone: ZoneInfo, count: int, now: datetime | None = None) -> list[Period]:
-    """The current ISO week and the `count - 1` before it, oldest first."""
-    return [iso_week(zone, now, back) for back in range(count - 1, -1, -1)]
 
 
 def _own(model) -> ColumnElement[bool]:

@@ -3,6 +3,7 @@
 from flask import Blueprint, g, render_template, request
 from sqlalchemy import select
 
+from vendor_qa import periods
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls import queries
@@ -47,7 +48,7 @@ def _kept_args() -> dict[str, str]:
 @bp.get("/")
 @roles(*CLIENT_SIDE)
 def home():
-    week = queries.iso_week(g.tenant.zone)
+    week = periods.current_week(g.tenant.zone).bounds
     return render_template("calls/home.html", tenant=g.tenant, week=week, stats=queries.overview(week))
 
 
@@ -58,7 +59,7 @@ def agents():
     page = _paginate(queries.agents_statement(
         search=(form.q.data or "").strip() or None, team_id=form.accepted("team"), active=form.active,
     ))
-    week = queries.iso_week(g.tenant.zone)
+    week = periods.current_week(g.tenant.zone).bounds
     context = dict(form=form, page=page, args=_kept_args(), week=week,
                    counts=queries.call_counts([a.id for a in page.items], week))
     template = "calls/_agents_results.html" if _wants_results_only() else "calls/agents.html"
@@ -69,7 +70,7 @@ def agents():
 @roles(*CLIENT_SIDE)
 def agent(agent_id: int):
     found = _own_or_404(Agent, agent_id)
-    weeks = queries.recent_weeks(g.tenant.zone, TREND_WEEKS)
+    weeks = [w.bounds for w in periods.recent_weeks(g.tenant.zone, TREND_WEEKS)]
     trend = list(zip(weeks, queries.weekly_counts(found.id, weeks)))
     page = _paginate(queries.agent_calls_statement(found.id))
     evaluations = results.agent_evaluations(found.id, RECENT_EVALUATIONS)

@@ -14,11 +14,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from vendor_qa import clock
 from vendor_qa.disputes.models import Dispute
 from vendor_qa.extensions import db
 from vendor_qa.jobs import cron, enqueue, tenant_job
-from vendor_qa.models import utcnow
-from vendor_qa.sla import alerts, weeks
+from vendor_qa import periods
+from vendor_qa.sla import alerts
 from vendor_qa.sla.jobs import active_tenants, parse_moment
 from vendor_qa.sla.models import SlaAlert
 from vendor_qa.sla.pool import bulk_insert
@@ -44,7 +45,7 @@ def alert_overdue_disputes(tenant_id: int, as_of: str | None = None) -> str:
     bulk_insert(SlaAlert.__table__, [{"tenant_id": tenant.id, "kind": KIND, "day": day, "message": message,
                                       "created_at": now}], conflict=["tenant_id", "kind", "day"])
     db.session.commit()
-    sent = alerts.send_pending(tenant, day, weeks.week_of(now, tenant.timezone), now)
+    sent = alerts.send_pending(tenant, day, periods.week_of(now, tenant.timezone), now)
     return f"{count} dispute(s) overdue; {sent} alert e-mail(s) sent"
 
 
@@ -54,6 +55,6 @@ def enqueue_alert(tenant_id: int, as_of: str):
 
 @cron("20 * * * *")
 def dispatch_dispute_alerts() -> None:
-    stamp = utcnow().isoformat()
+    stamp = clock.now().isoformat()
     for tenant in active_tenants():
         enqueue_alert(tenant.id, stamp)

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from vendor_qa import clock
 from vendor_qa.audit.models import record
 from vendor_qa.auth.models import User
 from vendor_qa.disputes import rules
@@ -26,7 +27,6 @@ from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment, Evaluation
 from vendor_qa.grading.signals import evaluation_scored
-from vendor_qa.models import utcnow
 from vendor_qa.scorecards import engine
 from vendor_qa.scorecards.models import ScorecardVersion
 from vendor_qa.scorecards.versions import get_version
@@ -83,7 +83,7 @@ def raise_dispute(evaluation: Evaluation, form: Mapping[str, str], actor: User, 
 
     Raises DisputeRefused when the evaluation cannot be disputed now.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     state = openness(evaluation, tenant, now)
     if not state.allowed:
         raise DisputeRefused(state.refusal)
@@ -125,7 +125,7 @@ def review(dispute: Dispute, form: Mapping[str, str], actor: User, tenant: Tenan
 
     Nothing is saved when there are errors. Raises DisputeRefused when it was decided already.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     if not dispute.is_open:
         raise DisputeRefused(f"Dispute #{dispute.id} was decided already.")
     evaluation = dispute.evaluation

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from vendor_qa import clock
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls.models import Call
@@ -26,7 +27,6 @@ from vendor_qa.disputes.models import Dispute
 from vendor_qa.extensions import db, htmx
 from vendor_qa.grading import results
 from vendor_qa.grading.models import Evaluation
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.context import bind_tenant_from_url
 
 bp = Blueprint("disputes", __name__, url_prefix="/t/<tenant>/disputes")
@@ -60,7 +60,7 @@ def index():
         stmt = stmt.where(Dispute.status == status)
     page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=100, error_out=False)
     context = dict(form=form, page=page, args={k: v for k, v in request.args.items() if k != "page" and v},
-                   now=utcnow(), alert_days=int(g.tenant.setting("dispute_alert_days")), rules=rules)
+                   now=clock.now(), alert_days=int(g.tenant.setting("dispute_alert_days")), rules=rules)
     template = "disputes/_results.html" if htmx and not htmx.boosted else "disputes/index.html"
     return render_template(template, **context)
 
@@ -73,7 +73,7 @@ def _submitted_or_404(evaluation_id: int) -> results.Detail:
 @roles(Role.CLIENT_MANAGER)
 def create(evaluation_id: int):
     detail = _submitted_or_404(evaluation_id)
-    state = service.openness(detail.evaluation, g.tenant, utcnow())
+    state = service.openness(detail.evaluation, g.tenant, clock.now())
     if not state.allowed:
         raise service.DisputeRefused(state.refusal)
     errors: dict[str, str] = {}
@@ -100,7 +100,7 @@ def _page(dispute: Dispute, errors: dict[str, str] | None = None, status: int = 
     return render_template("disputes/show.html", dispute=dispute, detail=detail, criteria=criteria,
                            revisions=revisions, changes=service.changes(revisions, detail.version),
                            reviewer=reviewer, errors=errors or {}, values=request.form, rules=rules,
-                           now=utcnow(), alert_days=int(g.tenant.setting("dispute_alert_days"))), status
+                           now=clock.now(), alert_days=int(g.tenant.setting("dispute_alert_days"))), status
 
 
 @bp.get("/<int:dispute_id>")

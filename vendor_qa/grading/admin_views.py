@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from vendor_qa import clock
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calls import queries as call_queries
@@ -21,7 +22,6 @@ from vendor_qa.extensions import db, htmx
 from vendor_qa.grading import assignments, queue as queries
 from vendor_qa.grading.assignment_forms import AssignForm, AssignmentFilterForm, ManualAssignmentForm, ReasonForm
 from vendor_qa.grading.models import Assignment, AssignmentEvent
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.context import bind_tenant_from_url
 
 bp = Blueprint("assignments", __name__, url_prefix="/t/<tenant>/assignments")
@@ -53,7 +53,7 @@ def index():
     page = db.paginate(queries.admin_list(g.tenant.id, chosen), per_page=PER_PAGE, max_per_page=100,
                        error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    context = dict(form=form, page=page, args=args, filtered=chosen.narrows, now=utcnow(),
+    context = dict(form=form, page=page, args=args, filtered=chosen.narrows, now=clock.now(),
                    countdown=queries.countdown)
     template = "grading/_assignments_results.html" if htmx and not htmx.boosted else "grading/assignments.html"
     return render_template(template, **context)
@@ -79,7 +79,7 @@ def _create_from(form: ManualAssignmentForm) -> Assignment | None:
         form.call.errors.append(f"{g.tenant.name} has no call with external id {form.call.data.strip()!r}.")
         return None
     due_at = form.due_at(g.tenant.zone)
-    if due_at is not None and due_at <= utcnow():
+    if due_at is not None and due_at <= clock.now():
         form.due.errors.append("The due time has passed; pick a later one.")
         return None
     try:
@@ -119,7 +119,7 @@ def _detail_page(assignment: Assignment, assign_form: AssignForm | None = None,
                  cancel_form: ReasonForm | None = None, status: int = 200):
     return render_template(
         "grading/assignment.html", assignment=assignment, assign_form=assign_form or _assign_form(formdata=None),
-        cancel_form=cancel_form or ReasonForm(formdata=None), now=utcnow(), countdown=queries.countdown,
+        cancel_form=cancel_form or ReasonForm(formdata=None), now=clock.now(), countdown=queries.countdown,
     ), status
 
 

@@ -9,11 +9,12 @@ on PostgreSQL a claim holds its row lock until that commit, so commit promptly.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached
 
+from vendor_qa import clock
+from vendor_qa import periods
 from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db
@@ -21,7 +22,6 @@ from vendor_qa.grading import claiming
 from vendor_qa.grading.models import (
     ACTIVE_STATUSES, DEFAULT_PRIORITY, REASONS, Assignment, AssignmentEvent,
 )
-from vendor_qa.models import utcnow
 from vendor_qa.scorecards.models import ScorecardVersion
 from vendor_qa.scorecards.versions import current_version_for_channel
 from vendor_qa.sla.settings import policy_for_week
@@ -41,12 +41,6 @@ class DuplicateAssignment(AssignmentError):
     pass
 
 
-def iso_week(moment: datetime, zone: ZoneInfo) -> str:
-    """'YYYY-Www': the ISO week that holds `moment` in `zone` (the SLA period)."""
-    year, week, _ = moment.astimezone(zone).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _required(reason: str | None, what: str) -> str:
     text = (reason or "").strip()
     if not text:
@@ -58,7 +52,7 @@ def _record(assignment: Assignment, action: str, actor: User | None, reason: str
             from_grader_id: int | None = None, to_grader_id: int | None = None, at: datetime | None = None) -> None:
     # Linked from the event's side: an unloaded history is not read just to add to it.
     db.session.add(AssignmentEvent(
-        assignment=assignment, tenant_id=assignment.tenant_id, at=at or utcnow(),
+        assignment=assignment, tenant_id=assignment.tenant_id, at=at or clock.now(),
         actor_id=actor.id if actor else None, action=action,
         from_grader_id=from_grader_id, to_grader_id=to_grader_id, reason=reason,
     ))
@@ -90,7 +84,7 @@ def create_assignment(call: Call, reason: str, version: ScorecardVersion | None 
     if reason == "manual":
         note = _required(note, "a manual assignment")
     tenant = db.session.get(Tenant, call.tenant_id)
-    week = iso_week(call.started_at, tenant.zone)
+    week = periods.week_of(call.started_at, tenant.zone)
     if duplicate_exists(call, reason, week):
         raise DuplicateAssignment(
             f"Call {call.external_id} already has a {reason.replace('_', ' ')} assignment in week {week}.",
@@ -99,7 +93,7 @@ def create_assignment(call: Call, reason: str, version: ScorecardVersion | None 
         version = current_version_for_channel(tenant, call.channel)
         if version is None:
             raise AssignmentError(f"Publish a scorecard for {call.channel} first.", field="call")
-    now = utcnow()
+    now = clock.now()
     if due_at is None:  # as long as the SLA gives a sample of the call's week
         due_at = now + timedelta(hours=policy_for_week(tenant.id, week).sample_turnaround_hours)
     assignment = Assignment(
@@ -166,7 +160,7 @@ def assign(assignment: Assignment, grader: User, actor: User, reason: str | None
         raise AssignmentError("This assignment has a grader already; reassign it instead.")
     reason = _required(reason, "assigning")
     _check_grader(assignment, grader)
-    now = utcnow()
+    now = clock.now()
     _give(assignment, grader, now)
     _record(assignment, "assigned", actor, reason, to_grader_id=grader.id, at=now)
 
@@ -182,7 +176,7 @@ def reassign(assignment: Assignment, grader: User, actor: User, reason: str | No
         raise AssignmentError("This grader holds the assignment already.", field="grader")
     reason = _required(reason, "reassigning")
     _check_grader(assignment, grader)
-    previous, now = assignment.grader_id, utcnow()
+    previous, now = assignment.grader_id, clock.now()
     _give(assignment, grader, now)
     _record(assignment, "reassigned", actor, reason, from_grader_id=previous, to_grader_id=grader.id, at=now)
 
@@ -210,7 +204,7 @@ def claim_next(grader: User) -> Assignment | None:
     tenant_ids = grader.working_tenant_ids
     if not tenant_ids:
         return None
-    row = claiming.claim_open(db.session.connection(), grader.id, tenant_ids, utcnow())
+    row = claiming.claim_open(db.session.connection(), grader.id, tenant_ids, clock.now())
     return None if row is None else _persistent(row)
 
 
@@ -253,4 +247,4 @@ def mark_opened(assignment: Assignment) -> None:
     if assignment.status == "assigned":
         assignment.status = "in_progress"
     if assignment.opened_at is None:
-        assignment.opened_at = utcnow()
+        assignment.opened_at = clock.now()

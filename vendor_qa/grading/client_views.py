@@ -10,6 +10,8 @@ from flask import Blueprint, abort, g, render_template, request, url_for
 from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
 
+from vendor_qa import clock
+from vendor_qa import periods
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls import queries
@@ -17,7 +19,6 @@ from vendor_qa.calls.forms import FilterForm, _within_range, choice_field, choic
 from vendor_qa.disputes import service as disputes
 from vendor_qa.extensions import db, htmx
 from vendor_qa.grading import results
-from vendor_qa.models import utcnow
 from vendor_qa.scorecards.rules import tenant_bands
 from vendor_qa.tenants.context import bind_tenant_from_url
 
@@ -62,8 +63,8 @@ class EvaluationFilterForm(FilterForm):
             team_id=self.accepted("team"),
             band=self.accepted("band"),
             auto_failed=None if auto_fail is None else auto_fail == "yes",
-            since=queries.local_midnight(first, zone) if first else None,
-            until=queries.local_days(last, last, zone).end if last else None,
+            since=periods.local_midnight(first, zone) if first else None,
+            until=periods.local_days(last, last, zone).end if last else None,
         )
 
 
@@ -90,4 +91,4 @@ def evaluation(evaluation_id: int):
     detail = results.submitted_detail(evaluation_id) or abort(404)
     return render_template("evaluations/evaluation.html", detail=detail,
                            call_url=url_for("calls.call", call_id=detail.evaluation.call_id),
-                           panel=disputes.panel(detail.evaluation, detail.version, g.tenant, utcnow()))
+                           panel=disputes.panel(detail.evaluation, detail.version, g.tenant, clock.now()))

@@ -16,11 +16,11 @@ from typing import Mapping
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from vendor_qa import clock
 from vendor_qa.extensions import db
 from vendor_qa.grading.assignments import mark_opened
 from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment, AssignmentEvent, Evaluation, EvaluationCriterion
 from vendor_qa.grading.signals import evaluation_scored
-from vendor_qa.models import utcnow
 from vendor_qa.scorecards import engine, scoring
 from vendor_qa.scorecards.models import ScorecardVersion
 from vendor_qa.scorecards.versions import get_version
@@ -165,7 +165,7 @@ def open_form(assignment: Assignment, now: datetime | None = None) -> Evaluation
     """
     ensure_editable(assignment)
     mark_opened(assignment)
-    evaluation = _draft_for(assignment, now or utcnow())
+    evaluation = _draft_for(assignment, now or clock.now())
     try:
         db.session.commit()
     except IntegrityError:  # the same form opened in two tabs at once: the other one made the draft
@@ -201,7 +201,7 @@ def submit(assignment: Assignment, form: Mapping[str, str], tenant, now: datetim
             _store_draft(assignment, checked.entry)
             db.session.commit()
         return checked
-    now = now or utcnow()
+    now = now or clock.now()
     _take_for_submission(assignment, now)
     evaluation = _store_draft(assignment, checked.entry)
     _finish(evaluation, version, checked, now)

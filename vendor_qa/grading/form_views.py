@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from vendor_qa import clock
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls.pii import mask_pii
@@ -20,7 +21,6 @@ from vendor_qa.extensions import db, htmx
 from vendor_qa.grading import evaluations, results
 from vendor_qa.grading.evaluations import Assessment, Entry, EvaluationLocked
 from vendor_qa.grading.models import Assignment
-from vendor_qa.models import utcnow
 from vendor_qa.scorecards import engine, scoring
 from vendor_qa.scorecards.models import ScorecardVersion
 from vendor_qa.tenants.context import use_tenant
@@ -72,7 +72,7 @@ def _render_form(assignment: Assignment, checked: Assessment, status: int = 200)
         errors=checked.errors, answer_errors=checked.answer_errors,
         choices=choices_of(version), transcript=mask_pii(call.transcript),
         show_names=g.tenant.setting("allow_agent_names"), show_rating=g.tenant.setting("show_customer_rating"),
-        draft=assignment.evaluation, overdue=assignment.due_at < utcnow(),
+        draft=assignment.evaluation, overdue=assignment.due_at < clock.now(),
     )
     return render_template("grading/form.html", **context), status
 

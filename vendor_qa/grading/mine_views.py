@@ -10,11 +10,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from vendor_qa import clock
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.extensions import db
 from vendor_qa.grading import results
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import tenants_scope
 
@@ -28,7 +28,7 @@ DUE_LIST = 10
 @roles(Role.GRADER)
 def mine():
     tenant_ids = current_user.certified_tenant_ids
-    now = utcnow()
+    now = clock.now()
     with tenants_scope(tenant_ids, "grader's own page"):
         stats = results.grader_stats(current_user.id, tenant_ids, now)
         due = results.grader_due(current_user.id, tenant_ids, now, DUE_LIST)

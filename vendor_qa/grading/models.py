@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from vendor_qa import clock
 from vendor_qa.auth.models import User
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db
-from vendor_qa.models import TenantOwned, Timestamps, utcnow
+from vendor_qa.models import TenantOwned, Timestamps
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
 
 REASONS = ("low_rating", "sample", "manual", "calibration", "double")
@@ -92,7 +93,7 @@ class AssignmentEvent(TenantOwned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # None: the system
     action: Mapped[str] = mapped_column(String(12))
     from_grader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -12,13 +12,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from vendor_qa import clock
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.extensions import db, htmx
 from vendor_qa.grading import assignments, queue as queries
 from vendor_qa.grading.assignment_forms import ReasonForm
 from vendor_qa.grading.models import Assignment
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import tenants_scope
 
@@ -47,7 +47,7 @@ def queue():
                            max_per_page=100, error_out=False)
         tenants = {t.id: t for t in db.session.scalars(select(Tenant).where(Tenant.id.in_(tenant_ids)))}
         pool = queries.pool_size(current_user.id, current_user.working_tenant_ids)  # a pending certification's pool is not theirs
-        context = dict(page=page, tenants=tenants, pool=pool, now=utcnow(),
+        context = dict(page=page, tenants=tenants, pool=pool, now=clock.now(),
                        countdown=queries.countdown, grade_url=grade_url, args={})
         # The list polls itself; a boosted link or a plain visit wants the whole page.
         template = "grading/_queue_list.html" if htmx and not htmx.boosted else "grading/queue.html"

@@ -17,22 +17,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Sequence
 
 from sqlalchemy import Float, case, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from vendor_qa import clock
 from vendor_qa.calls.models import Agent, Call, Team
-from vendor_qa.calls.queries import Period
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
 from vendor_qa.grading.models import Evaluation, EvaluationCriterion
 from vendor_qa.pagination import Page
-from vendor_qa.reports import periods, rollups
+from vendor_qa import periods
+from vendor_qa.reports import rollups
 from vendor_qa.reports.counting import SCALE, Filters, counted, scaled
-from vendor_qa.reports.periods import ReportPeriod
+from vendor_qa.periods import Period, ReportPeriod
 from vendor_qa.reports.statistics import EMPTY, Interval, Summary, interval, mean, share
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
 from vendor_qa.scorecards.rules import exact, tenant_bands
@@ -149,7 +149,7 @@ def overview(tenant, period: ReportPeriod, filters: Filters = Filters()) -> Over
     weeks = trend_weeks(tenant, period)
     segments = _segments(weeks, period)
     if filters.team_id is None:
-        days = [_local_days(s, tenant.zone) for s in segments]
+        days = [s.local_dates(tenant.zone) for s in segments]
         bucket = case(*((rollups.DayRollup.day <= last, index) for index, (_, last) in enumerate(days)))
         statement = rollups.day_scores(tenant, days[0][0], days[-1][1], filters, bucket)
     else:
@@ -164,11 +164,6 @@ def overview(tenant, period: ReportPeriod, filters: Filters = Filters()) -> Over
                     if outer.start <= s.start and s.end <= outer.end), NO_SCORES)
 
     return Overview(within(period.bounds), [TrendPoint(w, within(w.bounds)) for w in weeks])
-
-
-def _local_days(span: Period, zone) -> tuple[date, date]:
-    """The first and last local day of a span between local midnights."""
-    return span.start.astimezone(zone).date(), span.end.astimezone(zone).date() - timedelta(days=1)
 
 
 # ---- bands -----------------------------------------------------------------------------------
@@ -458,7 +453,7 @@ def sla_fulfilment(tenant, period: ReportPeriod, filters: Filters = Filters(),
         .where(SlaWeekTenant.tenant_id == tenant.id, SlaWeekTenant.week.in_([w.key for w in weeks]))).all()
     done = {week for week, *_ in closed}
     rows = [row for week in weeks if week.key not in done
-            for row in tracker.week_rows(tenant, week.key, as_of or utcnow())]
+            for row in tracker.week_rows(tenant, week.key, as_of or clock.now())]
     if filters.team_id is not None:
         team = set(db.session.scalars(select(Agent.id).where(Agent.tenant_id == tenant.id,
                                                              Agent.team_id == filters.team_id)))

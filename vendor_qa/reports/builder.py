@@ -12,10 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from vendor_qa.models import utcnow
+from vendor_qa import clock
 from vendor_qa.reports import aggregates, dashboard
 from vendor_qa.reports.aggregates import AgentRow, Scores
-from vendor_qa.reports.periods import ReportPeriod
+from vendor_qa.periods import ReportPeriod
 from vendor_qa.scorecards.rules import tenant_bands
 from vendor_qa.scorecards.scoring import display
 
@@ -94,7 +94,7 @@ def build_snapshot(tenant, period: ReportPeriod) -> dict[str, Any]:
         "tenant": tenant.name,
         "period": {"key": period.key, "kind": period.kind, "label": period.label,
                    "first": period.first.isoformat(), "last": period.last.isoformat()},
-        "generated_at": utcnow().isoformat(),
+        "generated_at": clock.now().isoformat(),
         "systemic_share": _text(aggregates.systemic_share(tenant)),
         "figures": _scores(found.overview.scores),
         "sla": _sla(found.sla),

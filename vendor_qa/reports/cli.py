@@ -7,7 +7,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from vendor_qa.extensions import db
-from vendor_qa.reports import delivery, jobs, periods
+from vendor_qa import periods
+from vendor_qa.reports import delivery, jobs
 from vendor_qa.tenants.models import Tenant
 
 reports_cli = AppGroup("reports", help="Reports: build a tenant's report of a period and e-mail it.")

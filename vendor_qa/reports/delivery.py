@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from sqlalchemy import select, update
 
+from vendor_qa import clock
 from vendor_qa.auth.models import Role, User
 from vendor_qa.extensions import db
 from vendor_qa.mail import Attachment, send
-from vendor_qa.models import utcnow
 from vendor_qa.reports.models import Report, ReportDelivery
 
 MAX_ATTEMPTS = 4  # the first try and three retries
@@ -69,7 +69,7 @@ def _claim(delivery_id: int) -> bool:
         update(ReportDelivery)
         .where(ReportDelivery.id == delivery_id, ReportDelivery.status.in_(("queued", "failed")),
                ReportDelivery.attempts < MAX_ATTEMPTS)
-        .values(status="sending", attempts=ReportDelivery.attempts + 1, updated_at=utcnow())
+        .values(status="sending", attempts=ReportDelivery.attempts + 1, updated_at=clock.now())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -77,10 +77,10 @@ def _claim(delivery_id: int) -> bool:
 
 
 def _record(delivery_id: int, error: str | None) -> None:
-    values = ({"status": "sent", "sent_at": utcnow(), "last_error": None} if error is None
+    values = ({"status": "sent", "sent_at": clock.now(), "last_error": None} if error is None
               else {"status": "failed", "last_error": error[:ERROR_LENGTH]})
     db.session.execute(update(ReportDelivery).where(ReportDelivery.id == delivery_id)
-                       .values(updated_at=utcnow(), **values).execution_options(synchronize_session=False))
+                       .values(updated_at=clock.now(), **values).execution_options(synchronize_session=False))
     db.session.commit()
 
 

@@ -21,7 +21,7 @@ from vendor_qa.calls.models import Agent, Call, Team
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation
 from vendor_qa.reports import aggregates
-from vendor_qa.reports.periods import ReportPeriod
+from vendor_qa.periods import ReportPeriod
 from vendor_qa.scorecards.models import Scorecard, ScorecardVersion
 
 EVALUATION_COLUMNS = ("evaluation_id", "submitted_at", "agent_code", "agent_name", "team", "channel", "topic",

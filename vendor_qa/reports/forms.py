@@ -17,9 +17,9 @@ from wtforms.validators import Optional
 from vendor_qa.calls import queries
 from vendor_qa.calls.forms import FilterForm, choice_field, choices, optional_int
 from vendor_qa.calls.models import CHANNELS
-from vendor_qa.reports import periods
+from vendor_qa import periods
 from vendor_qa.reports.aggregates import AGENT_SORTS, Filters
-from vendor_qa.reports.periods import PeriodError, ReportPeriod
+from vendor_qa.periods import PeriodError, ReportPeriod
 
 VIEWS = [SelectChoice("month", "Month"), SelectChoice("week", "ISO week"), SelectChoice("range", "Custom range")]
 

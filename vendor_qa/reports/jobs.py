@@ -28,10 +28,11 @@ from rq import Retry
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from vendor_qa import clock
 from vendor_qa.extensions import db
 from vendor_qa.jobs import cron, enqueue, tenant_job
-from vendor_qa.models import utcnow
-from vendor_qa.reports import builder, delivery, exports, pdf, periods, rollups
+from vendor_qa import periods
+from vendor_qa.reports import builder, delivery, exports, pdf, rollups
 from vendor_qa.reports.models import KIND_OF_PERIOD, Report
 from vendor_qa.sla.jobs import active_tenants, parse_moment
 from vendor_qa.tenants.models import Tenant
@@ -75,7 +76,7 @@ def make_document(tenant: Tenant, period: periods.ReportPeriod, report: Report) 
         report.pdf = pdf.render(snapshot)
         report.evaluations_csv = exports.evaluations_csv(tenant, period)
         report.agents_csv = exports.agents_csv(tenant, period)
-        report.status, report.built_at = "ready", utcnow()
+        report.status, report.built_at = "ready", clock.now()
         db.session.commit()
     except Exception as error:
         db.session.rollback()

@@ -42,7 +42,7 @@ from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, In
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vendor_qa.calls.models import Call
-from vendor_qa.calls.queries import Period, local_days
+from vendor_qa.periods import Period, local_days
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation, EvaluationCriterion
 from vendor_qa.grading.signals import evaluation_scored

@@ -17,7 +17,8 @@ from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls.models import Agent
 from vendor_qa.extensions import db, htmx
-from vendor_qa.reports import aggregates, charts, dashboard, periods
+from vendor_qa import periods
+from vendor_qa.reports import aggregates, charts, dashboard
 from vendor_qa.reports.forms import AgentsTableForm, DashboardForm
 from vendor_qa.reports.statistics import Interval
 from vendor_qa.scorecards import scoring

@@ -20,9 +20,9 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from vendor_qa import clock
 from vendor_qa.calls.models import CHANNELS
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
 from vendor_qa.scorecards.models import (
     CRITICAL_SCOPES, DEFAULT_PARTIAL_FRACTION, KINDS, Criterion, Scorecard, ScorecardVersion, Section,
 )
@@ -333,7 +333,7 @@ def publish(version: ScorecardVersion, user_id: int | None, note: str = "") -> N
             previous.status = "retired"
     db.session.flush()  # before the draft takes the published slot (one per scorecard)
     version.status = "published"
-    version.published_at = utcnow()
+    version.published_at = clock.now()
     version.published_by_id = user_id
     version.note = note.strip()
     db.session.flush()
@@ -350,7 +350,7 @@ def discard_draft(version: ScorecardVersion) -> None:
 
 
 def archive(scorecard: Scorecard) -> None:
-    scorecard.archived_at = scorecard.archived_at or utcnow()
+    scorecard.archived_at = scorecard.archived_at or clock.now()
     db.session.flush()
 
 

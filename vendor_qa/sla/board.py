@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from vendor_qa.calibration.service import CadenceStatus, cadence_statuses
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation
-from vendor_qa.sla import tracker, weeks
+from vendor_qa import periods
+from vendor_qa.sla import tracker
 from vendor_qa.sla.settings import grader_capacities, policy_for_week
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
@@ -65,7 +66,7 @@ def average_grading_seconds(tenant_ids: Sequence[int]) -> dict[int, float]:
 
 
 def _days_left(week: str, zone: str, now: datetime) -> int:
-    _, end = weeks.week_bounds(week, zone)
+    _, end = periods.week_bounds(week, zone)
     return max(0, ceil((end - now).total_seconds() / DAY_SECONDS))
 
 
@@ -78,7 +79,7 @@ def board_rows(tenants: Sequence[Tenant], now: datetime) -> list[BoardRow]:
         cadences = cadence_statuses(tenants)
     rows = []
     for tenant in tenants:  # one tenant's week at a time: each has its own zone and policy
-        week = weeks.week_of(now, tenant.timezone)
+        week = periods.week_of(now, tenant.timezone)
         with tenant_scope(tenant.id):
             agents = tracker.live_rows(tenant, week, now)
             capacity = sum(grader_capacities(tenant.id).values())

@@ -8,9 +8,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from vendor_qa import clock
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
-from vendor_qa.sla import jobs, tracker, weeks
+from vendor_qa import periods
+from vendor_qa.sla import jobs, tracker
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import tenant_scope
 
@@ -26,9 +27,9 @@ def _tenant(slug: str) -> Tenant:
 
 def _week(week: str | None, tenant: Tenant | None = None) -> str:
     if week is None:
-        return weeks.week_of(utcnow(), tenant.timezone if tenant else "UTC")
+        return periods.week_of(clock.now(), tenant.timezone if tenant else "UTC")
     try:
-        weeks.parse_week(week)
+        periods.parse_week(week)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
     return week
@@ -102,7 +103,7 @@ def close_command(week: str | None, slug: str | None, as_of: str | None) -> None
     stamp = _as_of(as_of)
     tenants = [_tenant(slug)] if slug else jobs.active_tenants()
     for tenant in tenants:
-        target = _week(week) if week else weeks.previous_week(weeks.week_of(jobs.parse_moment(stamp), tenant.timezone))
+        target = _week(week) if week else periods.previous_week(periods.week_of(jobs.parse_moment(stamp), tenant.timezone))
         try:
             closed = jobs.close_tenant_week(tenant.id, target, stamp)
         except ValueError as error:

@@ -19,11 +19,12 @@ from typing import Sequence
 
 from sqlalchemy import select
 
+from vendor_qa import clock
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db
 from vendor_qa.jobs import cron, enqueue, tenant_job
-from vendor_qa.models import utcnow
-from vendor_qa.sla import planner, tracker, weeks
+from vendor_qa import periods
+from vendor_qa.sla import planner, tracker
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.sla.pool import NewWork, hand_out, insert_assignments
 from vendor_qa.sla.settings import agents_in_scope, policy_for_week, versions_by_channel
@@ -39,7 +40,7 @@ TRACKING_SECONDS = 15 * 60
 def parse_moment(text: str | None) -> datetime:
     """An ISO 8601 instant with its offset (now when None); ValueError otherwise."""
     if text is None:
-        return utcnow()
+        return clock.now()
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset; write e.g. 2026-11-20T00:30:00+00:00")
@@ -79,13 +80,13 @@ def create_priority_reviews(tenant_id: int, call_ids: Sequence[int], as_of: str 
     for call_id, channel, started_at, agent_id, rating in db.session.execute(
             select(call.c.id, call.c.channel, call.c.started_at, call.c.agent_id, call.c.customer_rating)
             .where(call.c.tenant_id == tenant_id, call.c.id.in_(list(call_ids)), call.c.customer_rating.is_not(None))):
-        by_week.setdefault(weeks.week_of(started_at, tenant.timezone), []).append(
+        by_week.setdefault(periods.week_of(started_at, tenant.timezone), []).append(
             (call_id, channel, agent_id, rating))
     created = 0
     for week, calls in sorted(by_week.items()):
         created += _priority_reviews_of_week(tenant, week, calls, now)
     if created:
-        hand_out(tenant_id, weeks.week_of(now, tenant.timezone), now)
+        hand_out(tenant_id, periods.week_of(now, tenant.timezone), now)
     db.session.commit()
     return created
 
@@ -135,7 +136,7 @@ def tenants_to_plan(now: datetime) -> list[Tenant]:
 
 def weeks_to_close(now: datetime) -> list[tuple[Tenant, str]]:
     """Each active tenant's previous week that has no permanent record yet."""
-    due = [(t, weeks.previous_week(weeks.week_of(now, t.timezone))) for t in active_tenants()]
+    due = [(t, periods.previous_week(periods.week_of(now, t.timezone))) for t in active_tenants()]
     with all_tenants("sla: which weeks are closed"):
         closed = set(db.session.execute(select(SlaWeekTenant.tenant_id, SlaWeekTenant.week).where(
             SlaWeekTenant.tenant_id.in_([t.id for t, _ in due]))).tuples())
@@ -144,16 +145,16 @@ def weeks_to_close(now: datetime) -> list[tuple[Tenant, str]]:
 
 @cron("30 * * * *")
 def dispatch_hourly() -> None:
-    now = utcnow()
+    now = clock.now()
     stamp = now.isoformat()
     for tenant in tenants_to_plan(now):
-        enqueue_plan(tenant.id, weeks.week_of(now, tenant.timezone), stamp)
+        enqueue_plan(tenant.id, periods.week_of(now, tenant.timezone), stamp)
     for tenant, week in weeks_to_close(now):
         enqueue_close(tenant.id, week, stamp)
 
 
 @cron(every=TRACKING_SECONDS)
 def dispatch_tracking() -> None:
-    stamp = utcnow().isoformat()
+    stamp = clock.now().isoformat()
     for tenant in active_tenants():
         enqueue_track(tenant.id, stamp)

@@ -14,10 +14,11 @@ from fractions import Fraction
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from vendor_qa import clock
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
-from vendor_qa.models import TenantOwned, utcnow
+from vendor_qa.models import TenantOwned
 from vendor_qa.sla.policy import Policy
 
 DEFAULT_DAILY_CAPACITY = 60  # evaluations a grader does in a day (DOMAIN.md: 60-80)
@@ -56,7 +57,7 @@ class SlaPolicy(TenantOwned, db.Model):
     short_share_percent: Mapped[int]
     channels: Mapped[list[str]] = mapped_column(JSON)
     compliance_target_percent: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     def to_policy(self) -> Policy:
@@ -99,7 +100,7 @@ class AgentExclusion(TenantOwned, db.Model):
     from_date: Mapped[date] = mapped_column(Date)
     to_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class GraderCapacity(db.Model):
@@ -128,7 +129,7 @@ class SlaWeekAgent(TenantOwned, db.Model):
     completed: Mapped[int]
     overdue: Mapped[int]
     status: Mapped[str] = mapped_column(String(20))
-    closed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class SlaWeekTenant(TenantOwned, db.Model):
@@ -146,7 +147,7 @@ class SlaWeekTenant(TenantOwned, db.Model):
     priority_reviews: Mapped[int]
     priority_on_time: Mapped[int]
     priority_met_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # None: no priority review
-    closed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class SlaAlert(TenantOwned, db.Model):
@@ -162,7 +163,7 @@ class SlaAlert(TenantOwned, db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     day: Mapped[date] = mapped_column(Date)  # the tenant's local day
     message: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     emailed_at: Mapped[datetime | None]
 
 

@@ -37,7 +37,8 @@ from sqlalchemy.sql import Select
 from vendor_qa.calls.models import CHANNELS, Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment
-from vendor_qa.sla import pool, weeks
+from vendor_qa import periods
+from vendor_qa.sla import pool
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.sla.policy import RATINGS, Policy
 from vendor_qa.sla.sampling import Candidate, plan_agent
@@ -294,7 +295,7 @@ def _first_unassigned(rows: Sequence[tuple], wanted: dict[tuple[int, bool], int]
 # ---- the run -----------------------------------------------------------------------------------
 
 def week_scope(tenant: Tenant, week: str, channels) -> WeekCalls:
-    start, end = weeks.week_bounds(week, tenant.timezone)
+    start, end = periods.week_bounds(week, tenant.timezone)
     return WeekCalls(tenant.id, week, start, end, tuple(sorted(channels)), agents_in_scope(tenant, week))
 
 
@@ -306,7 +307,7 @@ def is_closed(tenant_id: int, week: str) -> bool:
 def plan_week(tenant_id: int, week: str, as_of: datetime) -> PlanResult:
     """Plan the tenant's week as of `as_of` and hand out the pool; commits (run in the tenant's context)."""
     tenant = db.session.get(Tenant, tenant_id)
-    day = weeks.day_of_week(as_of, week, tenant.timezone)
+    day = periods.day_of_week(as_of, week, tenant.timezone)
     empty = pool.Handout(0, 0)
     if is_closed(tenant_id, week):
         return PlanResult(week, day, 0, 0, 0, empty, "the week is closed")

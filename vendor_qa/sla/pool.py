@@ -18,9 +18,9 @@ from typing import Iterable, Mapping, Sequence
 from sqlalchemy import and_, any_, bindparam, case, cast, func, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from vendor_qa import clock
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db
-from vendor_qa.models import utcnow
 from vendor_qa.grading.models import (ACTIVE_STATUSES, DEFAULT_PRIORITY, UNCOUNTED_REASONS, Assignment,
                                       AssignmentEvent)
 from vendor_qa.sla.distribution import GraderLoad, distribute
@@ -127,7 +127,7 @@ def insert_assignments(tenant_id: int, week: str, work: Sequence[NewWork], now: 
     """
     if not work:
         return []
-    stamp = utcnow()
+    stamp = clock.now()
     ordered = sorted(work, key=lambda w: (w.call_id, w.reason))  # one lock order for every writer
     if _postgres():
         groups = sorted({(w.scorecard_version_id, w.reason, w.due_at) for w in work})

@@ -18,7 +18,7 @@ from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.calls.models import Agent
 from vendor_qa.extensions import db
 from vendor_qa.scorecards.versions import current_version_ids
-from vendor_qa.sla import weeks
+from vendor_qa import periods
 from vendor_qa.sla.models import DEFAULT_DAILY_CAPACITY, AgentExclusion, GraderCapacity, SlaPolicy
 from vendor_qa.sla.policy import Policy
 from vendor_qa.tenants.models import Tenant
@@ -41,7 +41,7 @@ def policy_history(tenant_id: int) -> Select:
 
 def first_editable_week(tenant: Tenant, now: datetime) -> str:
     """Edits apply from the next ISO week of the tenant (see the module docstring)."""
-    return weeks.next_week(weeks.week_of(now, tenant.timezone))
+    return periods.next_week(periods.week_of(now, tenant.timezone))
 
 
 def save_policy(tenant_id: int, policy: Policy, effective_from_week: str, by_id: int | None) -> SlaPolicy:
@@ -63,7 +63,7 @@ def save_policy(tenant_id: int, policy: Policy, effective_from_week: str, by_id:
 
 def week_dates(week: str) -> tuple[date, date]:
     """The Monday and the Sunday of the week (local dates, the same in every zone)."""
-    year, number = weeks.parse_week(week)
+    year, number = periods.parse_week(week)
     monday = date.fromisocalendar(year, number, 1)
     return monday, monday + timedelta(days=6)
 

@@ -24,7 +24,8 @@ from sqlalchemy import and_, case, func, select
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import ACTIVE_STATUSES, UNCOUNTED_REASONS, Assignment
-from vendor_qa.sla import pool, weeks
+from vendor_qa import periods
+from vendor_qa.sla import pool
 from vendor_qa.sla.models import SlaWeekAgent, SlaWeekTenant
 from vendor_qa.sla.planner import is_closed, week_scope
 from vendor_qa.sla.settings import policy_for_week, versions_by_channel
@@ -79,7 +80,7 @@ def _percent(share: Fraction | None) -> float | None:
 
 
 def elapsed_share(week: str, zone: str, as_of: datetime) -> Fraction:
-    start, end = weeks.week_bounds(week, zone)
+    start, end = periods.week_bounds(week, zone)
     seconds = (as_of - start).total_seconds()
     return min(max(Fraction(seconds) / Fraction((end - start).total_seconds()), Fraction(0)), Fraction(1))
 
@@ -183,7 +184,7 @@ def track_tenant(tenant_id: int, as_of: datetime) -> TrackResult:
     from vendor_qa.sla.alerts import raise_alerts
 
     tenant = db.session.get(Tenant, tenant_id)
-    week = weeks.week_of(as_of, tenant.timezone)
+    week = periods.week_of(as_of, tenant.timezone)
     taken_back = take_back_overdue(tenant_id, as_of)
     handout = pool.hand_out(tenant_id, week, as_of, avoid=taken_back)
     db.session.commit()
@@ -212,7 +213,7 @@ def _decimal_percent(share: Fraction | None) -> Decimal | None:
 def close_week(tenant_id: int, week: str, as_of: datetime) -> bool:
     """Write the week's permanent record once; False when it was closed already. Commits."""
     tenant = db.session.get(Tenant, tenant_id)
-    _, end = weeks.week_bounds(week, tenant.timezone)
+    _, end = periods.week_bounds(week, tenant.timezone)
     if as_of < end:
         raise ValueError(f"week {week} of {tenant.slug} runs until {end.isoformat()}; close it after that")
     if is_closed(tenant_id, week):

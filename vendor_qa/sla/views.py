@@ -17,13 +17,14 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from vendor_qa import clock
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db, htmx
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment
-from vendor_qa.models import utcnow
-from vendor_qa.sla import board, capacity, tracker, weeks
+from vendor_qa import periods
+from vendor_qa.sla import board, capacity, tracker
 from vendor_qa.sla.forms import CapacityForm, ExclusionForm, PolicyForm
 from vendor_qa.sla.models import AgentExclusion, SlaAlert, SlaWeekTenant
 from vendor_qa.sla.settings import first_editable_week, policy_for_week, policy_history, save_policy
@@ -72,7 +73,7 @@ def board_page():
     page = db.paginate(select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.name, Tenant.id),
                        per_page=_per_page(), error_out=False)
     with all_tenants("sla board"):
-        rows = board.board_rows(page.items, utcnow())
+        rows = board.board_rows(page.items, clock.now())
         alerts = db.session.scalars(select(SlaAlert).order_by(SlaAlert.created_at.desc(), SlaAlert.id.desc())
                                     .limit(RECENT_ALERTS)).all()
     template = "sla/_board.html" if htmx else "sla/board.html"
@@ -97,18 +98,10 @@ def alerts():
 
 def _week_or_404(week: str) -> str:
     try:
-        weeks.parse_week(week)
+        periods.parse_week(week)
     except ValueError:
         abort(404)
     return week
-
-
-def _recent_weeks(current: str) -> list[str]:
-    found, week = [], current
-    for _ in range(WEEKS_LISTED):
-        found.append(week)
-        week = weeks.previous_week(week)
-    return found
 
 
 def _assignments_of(agent_ids: list[int], week: str) -> dict[int, list[tuple[Assignment, str | None]]]:
@@ -127,22 +120,22 @@ def _assignments_of(agent_ids: list[int], week: str) -> dict[int, list[tuple[Ass
 def _week_view(template: str, week: str, with_work: bool = False):
     """A tenant's week: its agents' rows (a page of them), the totals, the way to other weeks."""
     tenant = g.tenant
-    now = utcnow()
+    now = clock.now()
     rows = tracker.week_rows(tenant, week, now)
     page = ListPage(rows, _page_number(), _per_page())
-    current = weeks.week_of(now, tenant.timezone)
+    current = periods.week_of(now, tenant.timezone)
     return render_template(
         template, tenant=tenant, week=week, current=current, page=page, totals=tracker.totals(rows),
         closed=db.session.scalar(select(SlaWeekTenant).where(SlaWeekTenant.week == week)),
-        policy=policy_for_week(tenant.id, week), recent=_recent_weeks(current),
-        previous=weeks.previous_week(week), following=weeks.next_week(week) if week < current else None,
+        policy=policy_for_week(tenant.id, week), recent=periods.weeks_back(current, WEEKS_LISTED),
+        previous=periods.previous_week(week), following=periods.next_week(week) if week < current else None,
         work=_assignments_of([r.agent_id for r in page.items], week) if with_work else {})
 
 
 @tenant_bp.get("/")
 @roles(ADMIN)
 def current_week():
-    return redirect(url_for("sla_tenant.week", week=weeks.week_of(utcnow(), g.tenant.timezone)))
+    return redirect(url_for("sla_tenant.week", week=periods.week_of(clock.now(), g.tenant.timezone)))
 
 
 @tenant_bp.get("/<week>")
@@ -155,7 +148,7 @@ def week(week: str):
 @roles(ADMIN)
 def policy():
     tenant = g.tenant
-    now = utcnow()
+    now = clock.now()
     effective = first_editable_week(tenant, now)
     form = PolicyForm() if request.method == "POST" else PolicyForm.for_policy(policy_for_week(tenant.id, effective))
     if form.validate_on_submit():
@@ -163,14 +156,14 @@ def policy():
         if not problems:
             save_policy(tenant.id, form.policy(), effective, current_user.id)
             db.session.commit()
-            flash(f"Policy saved: it applies from {effective}; {weeks.week_of(now, tenant.timezone)} and earlier "
+            flash(f"Policy saved: it applies from {effective}; {periods.week_of(now, tenant.timezone)} and earlier "
                   "weeks keep the policy they ran under.", "success")
             return redirect(url_for("sla_tenant.policy"))
         form.form_errors.extend(problems)
     history = db.paginate(policy_history(tenant.id), per_page=_per_page(), error_out=False)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("sla/policy.html", tenant=tenant, form=form, history=history, effective=effective,
-                           current=policy_for_week(tenant.id, weeks.week_of(now, tenant.timezone))), status
+                           current=policy_for_week(tenant.id, periods.week_of(now, tenant.timezone))), status
 
 
 def _exclusions_page(form: ExclusionForm, status: int = 200):
@@ -222,9 +215,9 @@ def delete_exclusion(exclusion_id: int):
 @client_bp.get("/")
 @roles(Role.CLIENT_MANAGER, ADMIN)
 def client_week():
-    chosen = request.args.get("week") or weeks.week_of(utcnow(), g.tenant.timezone)
+    chosen = request.args.get("week") or periods.week_of(clock.now(), g.tenant.timezone)
     try:
-        weeks.parse_week(chosen)
+        periods.parse_week(chosen)
     except ValueError as error:
         abort(400, description=f"{error}. Choose a week like 2026-W47.")
     return _week_view("sla/client.html", chosen)

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo, available_timezones
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from vendor_qa import clock
 from vendor_qa.extensions import db
-from vendor_qa.models import TenantOwned, Timestamps, utcnow
+from vendor_qa.models import TenantOwned, Timestamps
 from vendor_qa.scorecards.scoring import DEFAULT_BANDS, DEFAULT_PASS_MARK
 
 # What a tenant may decide about its own data; later features add their keys here.
@@ -78,7 +79,7 @@ class ApiToken(TenantOwned, db.Model):
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

@@ -14,13 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from vendor_qa import clock
 from vendor_qa.auth.accounts import AccountError, certify, create_user, uncertify, update_user
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.calibration.forms import reliability_settings, reliability_settings_data
 from vendor_qa.calls.models import Agent
 from vendor_qa.extensions import db, htmx
-from vendor_qa.models import utcnow
 from vendor_qa.tenants.forms import (ApiTokenForm, CertifyForm, TenantCreateForm, TenantEditForm,
                                      UserCreateForm, UserEditForm, UserFilterForm, tenant_by_slug,
                                      tenant_choices, timezone_names)
@@ -192,7 +192,7 @@ def revoke_token(tenant_id: int, token_id: int):
         if token is None:
             abort(404)
         if token.revoked_at is None:
-            token.revoked_at = utcnow()
+            token.revoked_at = clock.now()
             db.session.commit()
             flash(f"Token {token.name} ({token.prefix}…) revoked: it no longer opens the API.", "success")
     return redirect(url_for("tenants.tokens", tenant_id=tenant.id))

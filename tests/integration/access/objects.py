@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from vendor_qa import clock
+
 BUILDERS: list[Callable[..., dict[str, Any]]] = []
 
 
@@ -112,12 +114,11 @@ def calibration_session(build, tenant, agent, call) -> dict[str, Any]:
 
     from vendor_qa.calibration import service
     from vendor_qa.extensions import db
-    from vendor_qa.models import utcnow
     from vendor_qa.tenants.scoping import tenant_scope
 
     graders = [build.grader(tenant), build.grader(tenant)]
     with tenant_scope(tenant.id):
-        session = service.create_session(tenant, call, [g.id for g in graders], utcnow() + timedelta(days=3), None)
+        session = service.create_session(tenant, call, [g.id for g in graders], clock.now() + timedelta(days=3), None)
         db.session.commit()
         return {"calibration_session": session.id, "calibration_grader": graders[0].id}
 
@@ -128,8 +129,8 @@ def report(build, tenant, agent, call) -> dict[str, Any]:
     import gzip
 
     from vendor_qa.extensions import db
-    from vendor_qa.models import utcnow
-    from vendor_qa.reports import builder, periods
+    from vendor_qa import periods
+    from vendor_qa.reports import builder
     from vendor_qa.reports.models import Report, ReportDelivery
     from vendor_qa.tenants.scoping import tenant_scope
 
@@ -137,7 +138,7 @@ def report(build, tenant, agent, call) -> dict[str, Any]:
         week = periods.parse_period("2026-W47", tenant.zone)
         csv = gzip.compress(b"evaluation_id\n")
         row = Report(tenant_id=tenant.id, kind="weekly", period=week.key, scheduled=True, status="ready",
-                     built_at=utcnow(), snapshot=builder.build_snapshot(tenant, week), pdf=b"%PDF-1.4 stand-in",
+                     built_at=clock.now(), snapshot=builder.build_snapshot(tenant, week), pdf=b"%PDF-1.4 stand-in",
                      evaluations_csv=csv, agents_csv=csv)
         db.session.add(row)
         db.session.flush()
