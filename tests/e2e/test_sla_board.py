@@ -10,11 +10,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.integration import grading_helpers
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import Assignment
-from vendor_qa import periods
 from vendor_qa.sla import planner
 from vendor_qa.tenants.scoping import tenant_scope
 

@@ -8,11 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import Assignment, Evaluation
-from vendor_qa import periods
 from vendor_qa.reports import aggregates
 from vendor_qa.scorecards import versions
 from vendor_qa.sla import tracker

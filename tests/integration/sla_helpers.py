@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
+from vendor_qa import periods
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
 from vendor_qa.scorecards import versions
-from vendor_qa import periods
 from vendor_qa.sla.sampling import Candidate
 from vendor_qa.tenants.scoping import tenant_scope
 

@@ -9,8 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.integration.assignment_helpers import assignment as fresh, published_scorecard
-from vendor_qa import clock
-from vendor_qa import periods
+from vendor_qa import clock, periods
 from vendor_qa.auth.models import GraderCertification
 from vendor_qa.extensions import db
 from vendor_qa.grading import assignments

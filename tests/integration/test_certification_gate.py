@@ -9,14 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration import grading_helpers as gh
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.audit.models import AuditEvent
 from vendor_qa.auth.models import GraderCertification
 from vendor_qa.calibration import service
 from vendor_qa.calibration.models import CalibrationParticipant, CalibrationSession
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
-from vendor_qa import periods
 from vendor_qa.sla import pool
 from vendor_qa.sla.settings import grader_capacities
 from vendor_qa.tenants.models import Tenant

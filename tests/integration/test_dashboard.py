@@ -14,8 +14,8 @@ from scipy import stats as scipy_stats
 
 from tests.integration import report_data
 from tests.integration.report_data import OSLO, raw_evaluations
-from vendor_qa.extensions import db
 from vendor_qa import periods
+from vendor_qa.extensions import db
 from vendor_qa.reports import aggregates
 from vendor_qa.reports.aggregates import Filters
 from vendor_qa.scorecards.scoring import DEFAULT_BANDS, band_for, display

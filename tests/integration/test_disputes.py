@@ -18,14 +18,13 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.integration import grading_helpers as gh
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.audit.models import AuditEvent
 from vendor_qa.auth.models import Role
 from vendor_qa.disputes import jobs, rules, service
 from vendor_qa.disputes.models import Dispute, DisputeItem, EvaluationRevision
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation, EvaluationCriterion
-from vendor_qa import periods
 from vendor_qa.reports import aggregates
 from vendor_qa.reports import jobs as report_jobs
 from vendor_qa.reports.models import Report

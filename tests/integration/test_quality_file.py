@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from tests.integration import report_data
 from tests.integration.report_data import CRITERIA, FULL, HALF, NA, NONE, raw_evaluations
+from vendor_qa import periods
 from vendor_qa.extensions import db
 from vendor_qa.scorecards.models import Criterion
-from vendor_qa.tenants.scoping import tenant_scope
-from vendor_qa import periods
 from vendor_qa.scorecards.scoring import display
+from vendor_qa.tenants.scoping import tenant_scope
 
 
 @pytest.fixture

@@ -21,10 +21,10 @@ from sqlalchemy import select
 
 from tests.integration import report_data
 from tests.integration.report_data import FULL, HALF, NA, NONE, OSLO, oslo, raw_evaluations
+from vendor_qa import periods
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import REASONS, UNCOUNTED_REASONS, Evaluation
 from vendor_qa.grading.signals import evaluation_scored
-from vendor_qa import periods
 from vendor_qa.reports import aggregates, rollups
 from vendor_qa.reports.aggregates import Filters
 from vendor_qa.scorecards.scoring import DEFAULT_BANDS, band_for

@@ -18,8 +18,8 @@ from sqlalchemy.orm import undefer
 from tests.integration import report_data
 from tests.integration.report_data import FULL, HALF, NONE, OSLO, raw_evaluations
 from tests.integration.test_dashboard import _ci
-from vendor_qa.extensions import db
 from vendor_qa import periods
+from vendor_qa.extensions import db
 from vendor_qa.reports import aggregates, dashboard, delivery, jobs
 from vendor_qa.reports.models import Report
 from vendor_qa.scorecards.scoring import DEFAULT_BANDS, band_for, display

@@ -10,11 +10,10 @@ from sqlalchemy import select
 
 from tests.integration import sla_helpers as sla
 from tests.integration.test_jobs import run_worker
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
 from vendor_qa.jobs import CRON_JOBS, build_scheduler, queue
-from vendor_qa import periods
 from vendor_qa.sla import jobs
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.tenants.scoping import tenant_scope

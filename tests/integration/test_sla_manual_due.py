@@ -7,11 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tests.integration import sla_helpers as sla
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
-from vendor_qa import periods
 from vendor_qa.sla.policy import Policy
 from vendor_qa.sla.settings import save_policy
 from vendor_qa.tenants.scoping import tenant_scope

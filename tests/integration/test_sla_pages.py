@@ -7,11 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from tests.integration import sla_helpers as sla
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.auth.models import User
 from vendor_qa.calibration import service
 from vendor_qa.extensions import db
-from vendor_qa import periods
 from vendor_qa.sla import planner
 from vendor_qa.sla.models import AgentExclusion, SlaPolicy
 from vendor_qa.sla.settings import policy_for_week

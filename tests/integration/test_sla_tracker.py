@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration import sla_helpers as sla
+from vendor_qa import periods
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment, AssignmentEvent
-from vendor_qa import periods
 from vendor_qa.sla import planner, tracker
 from vendor_qa.sla.models import SlaAlert, SlaWeekAgent, SlaWeekTenant
 from vendor_qa.tenants.scoping import tenant_scope

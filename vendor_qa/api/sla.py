@@ -9,10 +9,9 @@ from typing import Any
 
 from flask import abort, g, jsonify, request
 
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.api.auth import api_token_required
 from vendor_qa.api.views import bp
-from vendor_qa import periods
 from vendor_qa.sla import tracker
 
 

@@ -17,7 +17,7 @@ from vendor_qa.auth.models import Role, User
 from vendor_qa.calibration import certification, reliability, reliability_data
 from vendor_qa.calibration.charts import reliability_trend
 from vendor_qa.extensions import db
-from vendor_qa.pagination import Page
+from vendor_qa.pagination import Page, requested_page
 from vendor_qa.tenants.forms import tenant_by_slug, tenant_choices
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import all_tenants, tenants_scope
@@ -52,7 +52,7 @@ def index():
             db.session.commit()
         rows = reliability_data.grader_rows(now.date(), tenant_ids)
         pending = certification.pending(tenant_ids)
-    page = Page.of_list(rows, request.args.get("page", 1, type=int) or 1, current_app.config["PAGE_SIZE"])
+    page = Page.of_list(rows, requested_page(), current_app.config["PAGE_SIZE"])
     return render_template("calibration/reliability.html", page=page, pending=pending, activated=activated,
                            tenant=tenant, tenants=tenant_choices(blank="Every tenant"),
                            flagged=sum(r.flagged for r in rows), args={"tenant": tenant.slug} if tenant else {},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -18,7 +18,7 @@ from vendor_qa.calls.csv_import import (COLUMNS, MAX_REPORTED_ERRORS, MAX_ROWS, 
 from vendor_qa.calls.models import CallImport
 from vendor_qa.extensions import db, htmx
 from vendor_qa.jobs import enqueue
-from vendor_qa.pagination import Page
+from vendor_qa.pagination import Page, requested_page
 from vendor_qa.tenants.context import bind_tenant_from_url
 
 bp = Blueprint("imports", __name__, url_prefix="/t/<tenant>/imports")
@@ -68,7 +68,7 @@ def detail(import_id: int):
                             .where(CallImport.id == import_id))
     if row is None:
         abort(404)
-    errors = Page.of_list(row.errors or [], request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    errors = Page.of_list(row.errors or [], requested_page(), current_app.config["PAGE_SIZE"])
     template = "imports/_progress.html" if htmx else "imports/detail.html"
     return render_template(template, upload=row, errors=errors, error_limit=MAX_REPORTED_ERRORS)
 

@@ -14,11 +14,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.disputes.models import Dispute
 from vendor_qa.extensions import db
 from vendor_qa.jobs import cron, enqueue, tenant_job
-from vendor_qa import periods
 from vendor_qa.sla import alerts
 from vendor_qa.sla.jobs import active_tenants, parse_moment
 from vendor_qa.sla.models import SlaAlert

@@ -13,8 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached
 
-from vendor_qa import clock
-from vendor_qa import periods
+from vendor_qa import clock, periods
 from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db

@@ -10,8 +10,7 @@ from flask import Blueprint, abort, g, render_template, request, url_for
 from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
 
-from vendor_qa import clock
-from vendor_qa import periods
+from vendor_qa import clock, periods
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls import queries

@@ -24,15 +24,14 @@ from typing import Any, Sequence
 from sqlalchemy import Float, case, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.calls.models import Agent, Call, Team
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation, EvaluationCriterion
 from vendor_qa.pagination import Page
-from vendor_qa import periods
+from vendor_qa.periods import Period, ReportPeriod
 from vendor_qa.reports import rollups
 from vendor_qa.reports.counting import SCALE, Filters, counted, scaled
-from vendor_qa.periods import Period, ReportPeriod
 from vendor_qa.reports.statistics import EMPTY, Interval, Summary, interval, mean, share
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
 from vendor_qa.scorecards.rules import exact, tenant_bands

@@ -20,10 +20,10 @@ from sqlalchemy.orm import undefer
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
+from vendor_qa import periods
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.extensions import db, htmx
-from vendor_qa import periods
 from vendor_qa.reports import builder, delivery, jobs
 from vendor_qa.reports.models import KIND_OF_PERIOD, Report, ReportDelivery
 from vendor_qa.tenants.context import bind_tenant_from_url

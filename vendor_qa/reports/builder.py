@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from vendor_qa import clock
+from vendor_qa.periods import ReportPeriod
 from vendor_qa.reports import aggregates, dashboard
 from vendor_qa.reports.aggregates import AgentRow, Scores
-from vendor_qa.periods import ReportPeriod
 from vendor_qa.scorecards.rules import tenant_bands
 from vendor_qa.scorecards.scoring import display
 

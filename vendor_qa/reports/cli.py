@@ -6,8 +6,8 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from vendor_qa.extensions import db
 from vendor_qa import periods
+from vendor_qa.extensions import db
 from vendor_qa.reports import delivery, jobs
 from vendor_qa.tenants.models import Tenant
 

@@ -14,8 +14,8 @@ from sqlalchemy import BigInteger, ColumnElement, cast, exists, func, select
 from sqlalchemy.orm import aliased
 
 from vendor_qa.calls.models import Agent, Call
-from vendor_qa.periods import Period
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment, Evaluation
+from vendor_qa.periods import Period
 
 
 @dataclass(frozen=True)

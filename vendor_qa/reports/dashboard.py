@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vendor_qa.periods import ReportPeriod
 from vendor_qa.reports import aggregates, charts
 from vendor_qa.reports.aggregates import Filters
-from vendor_qa.periods import ReportPeriod
 from vendor_qa.scorecards.rules import tenant_bands
 
 

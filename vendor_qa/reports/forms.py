@@ -14,12 +14,12 @@ from wtforms import DateField, SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from vendor_qa import periods
 from vendor_qa.calls import queries
 from vendor_qa.calls.forms import FilterForm, choice_field, choices, optional_int
 from vendor_qa.calls.models import CHANNELS
-from vendor_qa import periods
-from vendor_qa.reports.aggregates import AGENT_SORTS, Filters
 from vendor_qa.periods import PeriodError, ReportPeriod
+from vendor_qa.reports.aggregates import AGENT_SORTS, Filters
 
 VIEWS = [SelectChoice("month", "Month"), SelectChoice("week", "ISO week"), SelectChoice("range", "Custom range")]
 

@@ -28,10 +28,9 @@ from rq import Retry
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.extensions import db
 from vendor_qa.jobs import cron, enqueue, tenant_job
-from vendor_qa import periods
 from vendor_qa.reports import builder, delivery, exports, pdf, rollups
 from vendor_qa.reports.models import KIND_OF_PERIOD, Report
 from vendor_qa.sla.jobs import active_tenants, parse_moment

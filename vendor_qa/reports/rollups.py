@@ -42,11 +42,11 @@ from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, In
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vendor_qa.calls.models import Call
-from vendor_qa.periods import Period, local_days
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation, EvaluationCriterion
 from vendor_qa.grading.signals import evaluation_scored
 from vendor_qa.models import TenantOwned
+from vendor_qa.periods import Period, local_days
 from vendor_qa.reports.counting import Filters, counted, scaled, team_agents
 from vendor_qa.tenants.models import Tenant
 

@@ -13,11 +13,12 @@ from flask import Blueprint, g, render_template, request
 from markupsafe import Markup
 from sqlalchemy import select
 
+from vendor_qa import periods
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls.models import Agent
 from vendor_qa.extensions import db, htmx
-from vendor_qa import periods
+from vendor_qa.pagination import requested_page
 from vendor_qa.reports import aggregates, charts, dashboard
 from vendor_qa.reports.forms import AgentsTableForm, DashboardForm
 from vendor_qa.reports.statistics import Interval
@@ -56,10 +57,6 @@ def signed_score(value: Decimal | None) -> str:
     return ("+" if value > 0 else "") + scoring.display(value)
 
 
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 def _kept_args(*dropped: str) -> dict[str, str]:
     return {key: value for key, value in request.args.items() if key not in dropped and value}
 
@@ -72,7 +69,7 @@ def dashboard_page():
     table = AgentsTableForm(request.args)
     table.validate()
     agents = aggregates.agents_page(g.tenant, period, filters, search=table.search, sort=table.sort.data,
-                                    descending=table.dir.data == "desc", page=_page_number(),
+                                    descending=table.dir.data == "desc", page=requested_page(),
                                     per_page=AGENTS_PER_PAGE)
     context = dict(form=form, table=table, period=period, agents=agents, args=_kept_args("page"))
     if htmx and htmx.target == AGENTS_TARGET:

@@ -19,10 +19,10 @@ from typing import Sequence
 
 from sqlalchemy import func, select
 
+from vendor_qa import periods
 from vendor_qa.calibration.service import CadenceStatus, cadence_statuses
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation
-from vendor_qa import periods
 from vendor_qa.sla import tracker
 from vendor_qa.sla.settings import grader_capacities, policy_for_week
 from vendor_qa.tenants.models import Tenant

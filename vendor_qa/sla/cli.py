@@ -8,9 +8,8 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.extensions import db
-from vendor_qa import periods
 from vendor_qa.sla import jobs, tracker
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import tenant_scope

@@ -19,11 +19,10 @@ from typing import Sequence
 
 from sqlalchemy import select
 
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db
 from vendor_qa.jobs import cron, enqueue, tenant_job
-from vendor_qa import periods
 from vendor_qa.sla import planner, tracker
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.sla.pool import NewWork, hand_out, insert_assignments

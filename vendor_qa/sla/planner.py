@@ -34,10 +34,10 @@ from typing import Sequence
 from sqlalchemy import and_, func, select, text
 from sqlalchemy.sql import Select
 
+from vendor_qa import periods
 from vendor_qa.calls.models import CHANNELS, Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment
-from vendor_qa import periods
 from vendor_qa.sla import pool
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.sla.policy import RATINGS, Policy

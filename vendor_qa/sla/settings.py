@@ -14,11 +14,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, and_, func, select
 
+from vendor_qa import periods
 from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.calls.models import Agent
 from vendor_qa.extensions import db
 from vendor_qa.scorecards.versions import current_version_ids
-from vendor_qa import periods
 from vendor_qa.sla.models import DEFAULT_DAILY_CAPACITY, AgentExclusion, GraderCapacity, SlaPolicy
 from vendor_qa.sla.policy import Policy
 from vendor_qa.tenants.models import Tenant

@@ -21,10 +21,10 @@ from typing import Any, Sequence
 
 from sqlalchemy import and_, case, func, select
 
+from vendor_qa import periods
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import ACTIVE_STATUSES, UNCOUNTED_REASONS, Assignment
-from vendor_qa import periods
 from vendor_qa.sla import pool
 from vendor_qa.sla.models import SlaWeekAgent, SlaWeekTenant
 from vendor_qa.sla.planner import is_closed, week_scope

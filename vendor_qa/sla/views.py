@@ -17,13 +17,13 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db, htmx
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment
-from vendor_qa import periods
+from vendor_qa.pagination import requested_page
 from vendor_qa.sla import board, capacity, tracker
 from vendor_qa.sla.forms import CapacityForm, ExclusionForm, PolicyForm
 from vendor_qa.sla.models import AgentExclusion, SlaAlert, SlaWeekTenant
@@ -47,10 +47,6 @@ bind_tenant_from_url(client_bp)
 
 def _per_page() -> int:
     return current_app.config["PAGE_SIZE"]
-
-
-def _page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
 
 
 class ListPage:
@@ -122,7 +118,7 @@ def _week_view(template: str, week: str, with_work: bool = False):
     tenant = g.tenant
     now = clock.now()
     rows = tracker.week_rows(tenant, week, now)
-    page = ListPage(rows, _page_number(), _per_page())
+    page = ListPage(rows, requested_page(), _per_page())
     current = periods.week_of(now, tenant.timezone)
     return render_template(
         template, tenant=tenant, week=week, current=current, page=page, totals=tracker.totals(rows),
@@ -260,9 +256,9 @@ def set_capacity(grader_id: int):
         db.session.commit()
     if htmx:
         [row] = _capacity_rows([grader], {} if valid else {grader.id: form})
-        return render_template("sla/_capacity_row.html", row=row, saved=valid, page_number=_page_number(),
+        return render_template("sla/_capacity_row.html", row=row, saved=valid, page_number=requested_page(),
                                maximum=capacity.MAX_DAILY_CAPACITY), 200 if valid else 422
     if not valid:
         return _capacity_page({grader.id: form}, 422)
     flash(f"{grader.name} ({grader.pseudonym}) can now take {form.daily_capacity.data} evaluations a day.", "success")
-    return redirect(url_for("sla_admin.capacities", page=_page_number()) + f"#grader-{grader.id}")
+    return redirect(url_for("sla_admin.capacities", page=requested_page()) + f"#grader-{grader.id}")
