@@ -9,8 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt package-lock.json | ck
 .PHONY: run test setup migrate demo bench clean
 
 run: migrate
-	$(FLASK) demo load --if-empty
-	$(FLASK) start
+	$(FLASK) start --demo
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -35,8 +34,9 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 migrate: setup
 	$(FLASK) db upgrade
 
+# Every script in bench/ (PostgreSQL in DATABASE_URL); BENCH_ARGS=--smoke runs each in seconds, as CI does.
 bench: setup
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

@@ -20,7 +20,8 @@ week open (the dashboard's SLA tile then computes each of the month's weeks live
 after closing the past weeks with the SLA engine's own `tracker.close_week`, the state the
 SLA's weekly close job leaves in production (the tile reads the closed weeks' record).
 Finally it times the month's report build (`jobs.build_report`: figures, PDF, CSVs; target
-under 60 s). With --profile each aggregate is also timed on its own.
+under 60 s). With --profile each aggregate is also timed on its own. --smoke: 200 agents and
+10,000 evaluations, in seconds.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,8 +43,8 @@ os.environ["APP_ENV"] = "testing"
 import psycopg  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bench.ingest import scratch_database  # noqa: E402
-from vendor_qa import create_app  # noqa: E402
+from bench._harness import check, parse_args, scratch  # noqa: E402
+from vendor_qa import clock, create_app  # noqa: E402
 from vendor_qa.auth.accounts import create_user  # noqa: E402
 from vendor_qa.auth.models import Role  # noqa: E402
 from vendor_qa.calls.models import sample_key_for  # noqa: E402
@@ -94,10 +95,10 @@ def setup(app, agents: int) -> tuple[int, list[tuple[int, str, Decimal]], int, i
             criteria = [(c.id, c.key, c.weight) for c in version.criteria]
             version_id = version.id
         tenant_id, grader_id = tenant.id, grader.id
-        assert manager.id
+        check(manager.id, "the client manager was not created")
     conn_url = app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conn_url) as conn:
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         conn.execute("INSERT INTO team (id, tenant_id, name) SELECT n, %s, 'Team ' || n FROM generate_series(1, %s) n",
                      (tenant_id, TEAMS))
         with conn.cursor().copy("COPY agent (id, tenant_id, external_id, display_name, code, team_id, active, "
@@ -112,7 +113,7 @@ def load_evaluations(url: str, tenant_id: int, agents: int, count: int, criteria
                      grader_id: int, seed: int = 6) -> None:
     """Calls, assignments, evaluations and criterion rows, COPYed in one transaction."""
     rng = random.Random(seed)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     start = now - timedelta(days=365)
     step = (now - start) / count
     skill = {a: rng.uniform(0.55, 0.97) for a in range(1, agents + 1)}
@@ -187,16 +188,17 @@ def rebuild_rollups(url: str, tenant_id: int) -> None:
 
 def close_past_weeks(app, tenant_id: int) -> int:
     """Close every SLA week that has ended, as the SLA's weekly job does; the number closed."""
-    from vendor_qa.sla import tracker, weeks
+    from vendor_qa import periods
+    from vendor_qa.sla import tracker
 
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     closed = 0
     with app.app_context(), tenant_scope(tenant_id):
         zone = db.session.get(Tenant, tenant_id).timezone
         at = now - timedelta(days=372)
         while True:
-            week = weeks.week_of(at, zone)
-            end = weeks.week_bounds(week, zone)[1]
+            week = periods.week_of(at, zone)
+            end = periods.week_bounds(week, zone)[1]
             if end > now:
                 return closed
             closed += tracker.close_week(tenant_id, week, now)
@@ -224,7 +226,7 @@ def _credit(roll: float, skill: float) -> Decimal | None:
 # ---- measuring -----------------------------------------------------------------------------------
 
 def last_full_month(zone) -> str:
-    first = datetime.now(timezone.utc).astimezone(zone).date().replace(day=1)
+    first = clock.now().astimezone(zone).date().replace(day=1)
     return f"{first - timedelta(days=1):%Y-%m}"
 
 
@@ -241,26 +243,27 @@ def median_seconds(run, runs: int) -> float:
 def measure(app, url: str, tenant_id: int, month: str, runs: int) -> tuple[float, float]:
     client = app.test_client()
     response = client.post("/login", data={"email": "manager@bench.example", "password": PASSWORD})
-    assert response.status_code == 302, response.status_code
+    check(response.status_code == 302, f"the client manager's login answered {response.status_code}")
     path = f"/t/bench/dashboard?view=month&month={month}"
 
     def page():
         response = client.get(path)
-        assert response.status_code == 200 and b'data-figure="average"' in response.data
+        check(response.status_code == 200 and b'data-figure="average"' in response.data,
+              f"{path} answered {response.status_code} without the month's average")
 
     with app.app_context():
         period = _period(tenant_id, month)
     bounds = {"tenant": tenant_id, "start": period.bounds.start, "end": period.bounds.end}
     with psycopg.connect(url) as conn:
         def bare():
-            assert conn.execute(BARE, bounds).fetchall()
+            check(conn.execute(BARE, bounds).fetchall(), "the bare query found no evaluations in the month")
 
         bare_seconds = median_seconds(bare, runs)
     return median_seconds(page, runs), bare_seconds
 
 
 def _period(tenant_id: int, month: str):
-    from vendor_qa.reports.periods import parse_period
+    from vendor_qa.periods import parse_period
 
     tenant = db.session.get(Tenant, tenant_id)
     return parse_period(month, tenant.zone)
@@ -303,10 +306,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database (its URL is printed)")
-    args = parser.parse_args()
-    url, drop = scratch_database()
-    plain_url = url.replace("postgresql+psycopg://", "postgresql://")
-    try:
+    args = parse_args(parser, smoke={"agents": 200, "evaluations": 10_000, "runs": 2})
+    check(min(args.agents, args.evaluations, args.runs) > 0, "--agents, --evaluations and --runs must be positive")
+    with scratch(keep=args.keep) as url:
+        plain_url = url.replace("postgresql+psycopg://", "postgresql://")
         from flask_migrate import upgrade
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
@@ -323,6 +326,7 @@ def main() -> None:
                 "SELECT count(*) FROM evaluation WHERE submitted_at >= :s AND submitted_at < :e"),
                 {"s": _period(tenant_id, month).bounds.start, "e": _period(tenant_id, month).bounds.end}).scalar()
         print(f"month {month}: {in_month:,} evaluations")
+        check(in_month, f"no evaluations in {month}: nothing to measure")
         for label in ("SLA weeks open (as loaded)", "past SLA weeks closed (as in production)"):
             if "closed" in label:
                 print(f"closed {close_past_weeks(app, tenant_id)} past SLA weeks")
@@ -336,11 +340,6 @@ def main() -> None:
             if args.profile:
                 profile(app, tenant_id, month)
         print(f"monthly report build (PDF included): {build_seconds(app, tenant_id, month):.1f} s  (target < 60 s)")
-    finally:
-        if args.keep:
-            print(f"kept: {plain_url}")
-        else:
-            drop()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ JSON parsing, validation, agent lookup, upsert), then empties the call table
 and inserts the same rows with one `INSERT ... VALUES` per batch through
 SQLAlchemy Core. Prints both rates and their ratio (target: >= 0.5), and for
 reference the same rows through Core's executemany form, the fastest plain insert.
+The API queues its priority-review jobs in a scratch Redis (bench/_harness.py); no
+worker runs them. --smoke: 5,000 calls, in seconds.
 """
 
 from __future__ import annotations
@@ -17,20 +19,18 @@ import argparse
 import json
 import os
 import random
-import secrets
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["APP_ENV"] = "testing"
 
-import psycopg  # noqa: E402
 from sqlalchemy import delete, insert, select  # noqa: E402
 
-from vendor_qa import create_app  # noqa: E402
+from bench._harness import check, parse_args, scratch  # noqa: E402
+from vendor_qa import clock, create_app  # noqa: E402
 from vendor_qa.calls.ingest import validate_calls  # noqa: E402
 from vendor_qa.calls.models import Agent, Call  # noqa: E402
 from vendor_qa.extensions import db  # noqa: E402
@@ -72,24 +72,6 @@ def batches(items: list, size: int):
         yield items[start:start + size]
 
 
-def scratch_database():
-    """A fresh database on the PostgreSQL server of DATABASE_URL; returns (SQLAlchemy URL, drop function)."""
-    server_url = os.environ.get("DATABASE_URL", "")
-    if not server_url.startswith(("postgres://", "postgresql")):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/postgres")
-    name = f"vqa_bench_{os.getpid()}_{secrets.token_hex(3)}"
-    parts = urlsplit(server_url.replace("postgresql+psycopg://", "postgresql://").replace("postgres://", "postgresql://"))
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")).replace("postgresql://", "postgresql+psycopg://", 1), drop
-
-
 def setup_tenant(app) -> tuple[int, str]:
     with app.app_context():
         tenant = Tenant(slug="bench", name="Bench Co", timezone="Europe/Oslo")
@@ -108,8 +90,8 @@ def run_api(app, bodies: list[bytes], secret: str) -> float:
     began = time.perf_counter()
     for body in bodies:
         response = client.post("/api/v1/calls", data=body, headers=headers)
-        if response.status_code != 200:
-            raise SystemExit(f"API answered {response.status_code}: {response.get_data(as_text=True)[:500]}")
+        check(response.status_code == 200,
+              f"API answered {response.status_code}: {response.get_data(as_text=True)[:500]}")
     return time.perf_counter() - began
 
 
@@ -118,8 +100,8 @@ def bulk_rows(app, tenant_id: int, calls: list[dict]) -> list[dict]:
     with app.app_context(), tenant_scope(tenant_id):
         agent_ids = dict(db.session.execute(select(Agent.external_id, Agent.id)).all())
         rows, errors = validate_calls(calls)
-        assert not errors
-        now = datetime.now(timezone.utc)
+        check(not errors, f"the generated calls do not validate: {errors[:3]}")
+        now = clock.now()
         return [{
             "tenant_id": tenant_id, "agent_id": agent_ids[r["agent_external_id"]],
             "external_id": r["external_id"], "channel": r["channel"], "started_at": r["started_at"],
@@ -146,9 +128,10 @@ def run_bulk(app, rows: list[dict], size: int, executemany: bool = False) -> flo
         return time.perf_counter() - began
 
 
-def count_calls(app, tenant_id: int) -> int:
+def check_count(app, tenant_id: int, expected: int, path: str) -> None:
     with app.app_context(), tenant_scope(tenant_id):
-        return db.session.query(Call).count()
+        found = db.session.query(Call).count()
+    check(found == expected, f"{path} stored {found:,} calls of {expected:,}")
 
 
 def main() -> None:
@@ -156,9 +139,9 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1_000)
     parser.add_argument("--agents", type=int, default=200)
-    args = parser.parse_args()
-    url, drop = scratch_database()
-    try:
+    args = parse_args(parser, smoke={"calls": 5_000})
+    check(args.calls > 0, "--calls must be positive")
+    with scratch() as url:
         from flask_migrate import upgrade
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "API_MAX_BATCH": args.batch})
@@ -169,12 +152,12 @@ def main() -> None:
         bodies = [json.dumps({"calls": chunk}).encode() for chunk in batches(calls, args.batch)]
 
         api_seconds = run_api(app, bodies, secret)
-        assert count_calls(app, tenant_id) == args.calls
+        check_count(app, tenant_id, args.calls, "the API")
         rows = bulk_rows(app, tenant_id, calls)
         bulk_seconds = run_bulk(app, rows, args.batch)
-        assert count_calls(app, tenant_id) == args.calls
+        check_count(app, tenant_id, args.calls, "bulk INSERT ... VALUES")
         many_seconds = run_bulk(app, rows, args.batch, executemany=True)
-        assert count_calls(app, tenant_id) == args.calls
+        check_count(app, tenant_id, args.calls, "Core executemany")
 
         api_rate, bulk_rate, many_rate = (args.calls / s for s in (api_seconds, bulk_seconds, many_seconds))
         print(f"{args.calls} calls in batches of {args.batch}, PostgreSQL")
@@ -183,8 +166,6 @@ def main() -> None:
         print(f"ratio API / bulk               : {api_rate / bulk_rate:.2f}  (target >= 0.5)")
         print(f"reference: Core executemany    : {many_seconds:7.2f} s  {many_rate:9.0f} calls/s"
               f"  (API / executemany {api_rate / many_rate:.2f})")
-    finally:
-        drop()  # WITH (FORCE) closes the app's pooled connections too
 
 
 if __name__ == "__main__":

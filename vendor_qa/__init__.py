@@ -21,12 +21,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    register_input_guard(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     return app
+
+
+def register_input_guard(app: Flask) -> None:
+    """Bounded ids in every route and refused hostile input; first, as routes take converters when added."""
+    from vendor_qa import input_guard
+
+    input_guard.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -67,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from vendor_qa.disputes.views import bp as disputes_bp
     from vendor_qa.grading.admin_views import bp as assignments_bp
     from vendor_qa.grading.views import bp as grading_bp
+    from vendor_qa.health import bp as health_bp
     from vendor_qa.scorecards.views import bp as scorecards_bp
     from vendor_qa.tenants.views import bp as tenants_bp
 
@@ -82,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
                disputes_bp):
         app.register_blueprint(bp)
     register_reliability(app)
+    app.register_blueprint(health_bp)  # /healthz and /readyz, for load balancers
 
 
 def register_reliability(app: Flask) -> None:
@@ -102,7 +112,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(tenants_cli)
     app.cli.add_command(users_cli)
-    app.cli.add_command(demo.demo_cli)
+    demo.register(app)  # the `flask demo` commands and the pages' notice while its history loads
     app.cli.add_command(devserver.start_command)
     app.cli.add_command(import_calls_command)
     app.cli.add_command(sla_cli)

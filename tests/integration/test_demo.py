@@ -8,15 +8,14 @@ from types import SimpleNamespace
 
 from sqlalchemy import case, func, select
 
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.calls.models import Agent, Call, Team
-from vendor_qa.demo import DEMO_LOGINS, DEMO_PASSWORD
-from vendor_qa.demo_content import manager_email
+from vendor_qa.demo.content import manager_email
+from vendor_qa.demo.people import DEMO_LOGINS, DEMO_PASSWORD
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment, Evaluation, EvaluationCriterion
 from vendor_qa.scorecards.models import Criterion, Section
-from vendor_qa import periods
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
@@ -196,7 +195,8 @@ def test_the_demo_has_a_graded_and_closed_history(app, runner, login):
         for tenant in tenants:
             current = periods.week_of(now, tenant.timezone)
             last = periods.previous_week(current)
-            assert {w for t, w in planned if t == tenant.id} == {periods.previous_week(last), last, current}, tenant.slug
+            weeks = {periods.previous_week(last), last, current}
+            assert {w for t, w in planned if t == tenant.id} == weeks, tenant.slug
             past.update({(tenant.id, periods.previous_week(last)), (tenant.id, last)})
             assert (tenant.id, current) in held, tenant.slug  # today's planning run filled the queues
             start, _ = periods.week_bounds(current, tenant.timezone)

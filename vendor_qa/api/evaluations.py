@@ -22,7 +22,6 @@ from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation, EvaluationCriterion
 from vendor_qa.grading.results import COUNTED
-from vendor_qa.pagination import requested_page
 from vendor_qa.scorecards.models import Criterion, Scorecard, ScorecardVersion, Section
 from vendor_qa.tenants.scoping import current_tenant_id
 
@@ -33,7 +32,7 @@ _UNENCODED_OFFSET = re.compile(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$"
 @bp.get("/evaluations")
 @api_token_required
 def list_evaluations():
-    since, page = _since(request.args.get("since")), requested_page()
+    since, page = _since(request.args.get("since")), _page(request.args.get("page"))
     rows = _evaluation_rows(since, page)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -53,6 +52,14 @@ def _since(raw: str | None) -> datetime | None:
     except ValueError:
         abort(400, description=f"`since` must be an ISO 8601 time such as 2026-11-20T08:00:00Z; got {raw!r}.")
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _page(raw: str | None) -> int:
+    if raw is None:
+        return 1
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # "²" is a digit that int() refuses
+        abort(400, description=f"`page` must be a whole number from 1; got {raw!r}.")
+    return int(raw)
 
 
 def _evaluation_rows(since: datetime | None, page: int) -> list[Any]:

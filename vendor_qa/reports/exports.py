@@ -3,12 +3,12 @@
 Both are written when the report is built, from the same set of evaluations as its
 figures (`aggregates.counted`), so their totals match the report: the evaluations CSV has
 one row per counted evaluation, and the agents CSV's evaluation counts add up to the same
-number. Graders appear by pseudonym only.
+number. Graders appear by pseudonym only. They are written through `csv_export`, which keeps names
+that start like a formula from running in a spreadsheet; figures are passed as numbers, not text.
 """
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import select
 
+from vendor_qa import csv_export
 from vendor_qa.auth.models import User
 from vendor_qa.calls.models import Agent, Call, Team
 from vendor_qa.extensions import db
@@ -33,20 +34,18 @@ AGENTS_PAGE = 500
 FOUR_PLACES = Decimal("0.0001")
 
 
-def _four(value: Decimal | float | None) -> str:
-    """A number to four decimals, half-up, as the totals are stored; empty for none."""
+def _four(value: Decimal | float | None) -> Decimal | None:
+    """A number to four decimals, half-up, as the totals are stored; None (an empty cell) for none."""
     if value is None:
-        return ""
-    return str(Decimal(repr(value) if isinstance(value, float) else value).quantize(FOUR_PLACES, ROUND_HALF_UP))
+        return None
+    return Decimal(repr(value) if isinstance(value, float) else value).quantize(FOUR_PLACES, ROUND_HALF_UP)
 
 
-def _gzip_csv(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
+def _gzip_csv(header: Iterable[str], rows: Iterable[Iterable[csv_export.Cell]]) -> bytes:
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as raw, \
             io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
-        writer = csv.writer(text)
-        writer.writerow(header)
-        writer.writerows(rows)
+        csv_export.write(text, header, rows)
     return buffer.getvalue()
 
 

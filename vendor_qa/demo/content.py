@@ -1,6 +1,6 @@
 """What the demo is made of: four client companies, their people, topics and phrases.
 
-Pure data, no database: `vendor_qa.demo` turns it into rows. Each tenant speaks
+Pure data, no database: the rest of `vendor_qa.demo` turns it into rows. Each tenant speaks
 its own language, and some customer lines carry phone numbers, e-mail
 addresses or card numbers, so that PII masking has something to mask.
 """

@@ -1,37 +1,39 @@
-"""A graded history for the demo: each past week planned, mostly graded and closed.
+"""A graded history for the demo: a past week planned, mostly graded and closed.
 
 The work goes through the product's own paths, so the history looks like one the
 service would have made: the SLA planner creates the week's priority reviews and
 samples and hands them to the certified graders, the holders submit them through
 the grading form's code, and the SLA tracker closes the week. A tenth of the work
-stays ungraded, so the SLA board shows missed requirements too. The current week is
-planned as of now, as the daily run would have, so the graders' queues hold its work.
+stays ungraded, so the SLA board shows missed requirements too. Once every past week
+is done, the current week is planned as of now, as the daily run would have, so the
+graders' queues hold its work (background.py runs the weeks in that order).
 
-Answers come from a seeded generator: each agent has a stable skill (a few are
+Answers come from seeded generators: each agent has a stable skill (a few are
 clearly weaker) and a couple of criteria per scorecard are hard for most agents,
 so the dashboards' problem areas and systemic findings have something to show.
+Every piece of work draws from a generator of its own, seeded by its call, so a week
+that a crash cut short and a rerun finished holds what one uninterrupted run makes.
 """
 
 from __future__ import annotations
 
 import random
 import zlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from vendor_qa import demo_content as content
+from vendor_qa import periods
 from vendor_qa.calls.models import Agent
+from vendor_qa.demo import content
 from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment, Evaluation
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
-from vendor_qa import periods
+from vendor_qa.scorecards.versions import get_version
 from vendor_qa.sla import planner, tracker
 from vendor_qa.tenants.models import Tenant
-from vendor_qa.tenants.scoping import tenant_scope
 
 GRADED = 0.9  # share of the handed-out work the graders submit
 WEAK_AGENTS = 0.2  # share of agents who clearly lag behind
@@ -43,13 +45,6 @@ _BIASES = (-1, 0, 0, 1)  # a grader's leaning on double grades: stricter, none, 
 CLOSE_DELAY = timedelta(minutes=30)  # the hourly job closes a week shortly after it ends
 
 
-@dataclass(frozen=True)
-class History:
-    weeks: int
-    evaluations: int
-    ungraded: int
-
-
 def past_weeks(tenant: Tenant, count: int, now: datetime) -> list[str]:
     """The `count` ISO weeks before the current one in the tenant's zone, oldest first."""
     found = [periods.week_of(now, tenant.timezone)]
@@ -58,54 +53,82 @@ def past_weeks(tenant: Tenant, count: int, now: datetime) -> list[str]:
     return found[:0:-1]
 
 
-def add_history(tenant: Tenant, seed: int, week_count: int, now: datetime) -> History:
-    """Plan, grade and close the tenant's past `week_count` weeks (the plans and grades commit)."""
-    rng = random.Random(f"{seed}:{tenant.slug}:history")
-    graded = ungraded = 0
-    with tenant_scope(tenant.id):
-        skills = _skills(rng)
-        hard: dict[int, set[str]] = {}
-        for week in past_weeks(tenant, week_count, now):
-            _, end = periods.week_bounds(week, tenant.timezone)
-            planner.plan_week(tenant.id, week, end)
-            seen: set[int] = set()
-            # A submitted sample may bring a blind double grade for another grader: a second pass grades those.
-            while work := [a for a in _held(week) if a.id not in seen]:
-                for assignment in work:
-                    seen.add(assignment.id)
-                    if rng.random() >= GRADED:
-                        ungraded += 1
-                        continue
-                    version = evaluations.version_of(assignment)
-                    if version.id not in hard:
-                        hard[version.id] = {c.key for c in rng.sample(version.criteria, HARD_CRITERIA)}
-                    first = _first_grade(assignment)
-                    if first is None:
-                        form = _form(version, skills[assignment.call.agent_id], hard[version.id], rng)
-                        after, draws = _call_end(assignment), rng
-                    else:
-                        # Which grader gets a double depends on the hand-out, so its draws come from a
-                        # generator of its own: the rest of the history stays the same either way.
-                        draws = random.Random(f"{seed}:{tenant.slug}:double:{assignment.call_id}")
-                        bias = _BIASES[zlib.crc32(str(assignment.grader_id).encode()) % len(_BIASES)]
-                        form = _second_opinion(version, first.answers, bias, draws)
-                        after = first.submitted_at
-                    if _submit(assignment, form, tenant, after, end, now, draws):
-                        graded += 1
-                    else:
-                        ungraded += 1
-            tracker.close_week(tenant.id, week, min(now, end + CLOSE_DELAY))
-    return History(week_count, graded, ungraded)
+def add_week(tenant: Tenant, seed: int, week: str, now: datetime) -> None:
+    """Plan, grade and close the tenant's past `week` (run in its tenant scope; each step commits).
 
-
-def plan_current_week(tenant: Tenant, now: datetime) -> None:
-    """The current week as today's planning run leaves it: its work in the graders' queues.
-
-    Run once every tenant has its history: graders work for several tenants, and work handed
-    out now would have been in their way when the past weeks were handed out.
+    A closed week is left alone, and a week planned already is not planned again, so a
+    rerun after a crash grades only the work still held and then closes the week.
     """
-    with tenant_scope(tenant.id):
-        planner.plan_week(tenant.id, periods.week_of(now, tenant.timezone), now)
+    if planner.is_closed(tenant.id, week):
+        return
+    _, end = periods.week_bounds(week, tenant.timezone)
+    if not _planned(week):
+        planner.plan_week(tenant.id, week, end)
+    grader = _Grader(tenant, seed)
+    seen: set[int] = set()
+    # A submitted sample may bring a blind double grade for another grader: a second pass grades those.
+    while work := [a for a in _held(week) if a.id not in seen]:
+        for assignment in work:
+            seen.add(assignment.id)
+            grader.grade(assignment, end, now)
+    tracker.close_week(tenant.id, week, min(now, end + CLOSE_DELAY))
+
+
+def plan_current_week(tenant: Tenant, week: str, now: datetime) -> None:
+    """The week of the demo's loading as today's planning run leaves it: its work in the graders' queues.
+
+    Run once every tenant has its history: graders work for several tenants, and the hand-out
+    weighs the work they hold in all of them, so work handed out now would have been in
+    their way when the past weeks were handed out.
+    """
+    _, end = periods.week_bounds(week, tenant.timezone)
+    planner.plan_week(tenant.id, week, min(now, end))
+
+
+def _planned(week: str) -> bool:
+    # The plan is one transaction: any of its assignments means all of them.
+    return db.session.scalar(select(Assignment.id).where(Assignment.week == week).limit(1)) is not None
+
+
+def _held(week: str) -> list[Assignment]:
+    return list(db.session.scalars(
+        select(Assignment).where(Assignment.week == week, Assignment.status.in_(ACTIVE_STATUSES),
+                                 Assignment.grader_id.is_not(None))
+        .options(selectinload(Assignment.call), selectinload(Assignment.events)).order_by(Assignment.id)))
+
+
+class _Grader:
+    """The tenant's graders at work on a week: who submits what, when, with which answers."""
+
+    def __init__(self, tenant: Tenant, seed: int) -> None:
+        self.tenant, self.seed = tenant, seed
+        self.skills = _skills(random.Random(f"{seed}:{tenant.slug}:history"))
+        self.versions: dict[int, ScorecardVersion] = {}
+        self.hard: dict[int, set[str]] = {}
+
+    def grade(self, assignment: Assignment, week_end: datetime, now: datetime) -> None:
+        """Submit the work, unless its draw leaves it ungraded or the week ends first."""
+        draws = random.Random(f"{self.seed}:{self.tenant.slug}:{assignment.reason}:{assignment.call.external_id}")
+        if draws.random() >= GRADED:
+            return
+        version = self._version(assignment.scorecard_version_id)
+        first = _first_grade(assignment)
+        if first is None:
+            form = _form(version, self.skills[assignment.call.agent_id], self.hard[version.id], draws)
+            after = assignment.call.started_at + timedelta(seconds=assignment.call.duration_seconds)
+        else:
+            bias = _BIASES[zlib.crc32(str(assignment.grader_id).encode()) % len(_BIASES)]
+            form = _second_opinion(version, first.answers, bias, draws)
+            after = first.submitted_at
+        _submit(assignment, form, self.tenant, after, week_end, now, draws)
+
+    def _version(self, version_id: int) -> ScorecardVersion:
+        """The version with its criteria, read once per week, and the criteria hard for its agents."""
+        if version_id not in self.versions:
+            version = self.versions[version_id] = get_version(version_id)
+            picks = random.Random(f"{self.seed}:{self.tenant.slug}:hard:{version.scorecard.name}")
+            self.hard[version_id] = {c.key for c in picks.sample(version.criteria, HARD_CRITERIA)}
+        return self.versions[version_id]
 
 
 def _skills(rng: random.Random) -> dict[int, float]:
@@ -114,17 +137,6 @@ def _skills(rng: random.Random) -> dict[int, float]:
     weak = set(rng.sample(agent_ids, max(1, round(WEAK_AGENTS * len(agent_ids))))) if agent_ids else set()
     return {agent_id: rng.uniform(0.45, 0.65) if agent_id in weak else rng.uniform(0.8, 0.97)
             for agent_id in agent_ids}
-
-
-def _held(week: str) -> list[Assignment]:
-    return list(db.session.scalars(
-        select(Assignment).where(Assignment.week == week, Assignment.status.in_(ACTIVE_STATUSES),
-                                 Assignment.grader_id.is_not(None))
-        .options(selectinload(Assignment.call)).order_by(Assignment.id)))
-
-
-def _call_end(assignment: Assignment) -> datetime:
-    return assignment.call.started_at + timedelta(seconds=assignment.call.duration_seconds)
 
 
 def _first_grade(assignment: Assignment) -> Evaluation | None:
@@ -137,19 +149,18 @@ def _first_grade(assignment: Assignment) -> Evaluation | None:
 
 
 def _submit(assignment: Assignment, form: dict[str, str], tenant: Tenant, after: datetime, week_end: datetime,
-            now: datetime, rng: random.Random) -> bool:
-    """The holder grades the work some time after `after`, within its week; False if the week (or now) ends first."""
+            now: datetime, rng: random.Random) -> None:
+    """The holder grades the work some time after `after`, within its week; not if the week (or now) ends first."""
     span = max(week_end - after, timedelta(minutes=2 * GRADING_MINUTES[1]))
     assigned = after + span * rng.uniform(0.01, 0.2)
     opened = assigned + (after + span - assigned) * rng.uniform(0.05, 0.7)
     submitted = opened + timedelta(minutes=rng.randint(*GRADING_MINUTES))
     if submitted >= min(now, week_end):
-        return False
+        return
     _backdate(assignment, assigned, week_end)
     evaluations.open_form(assignment, now=opened)
     checked = evaluations.submit(assignment, form, tenant, now=submitted)
     assert checked.ok, f"demo evaluation of assignment {assignment.id} refused: {checked.errors}"
-    return True
 
 
 def _backdate(assignment: Assignment, assigned: datetime, week_end: datetime) -> None:

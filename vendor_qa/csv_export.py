@@ -1,0 +1,38 @@
+"""The one way the application writes CSV, safe to open in a spreadsheet (OWASP's CSV injection rule).
+
+A spreadsheet that opens a CSV file takes a cell starting with `=`, `+`, `-` or `@` (and, in some,
+a tab or a carriage return) for a formula, and a formula can fetch URLs, leak other cells or run
+commands. So every export writes through `write`, which prefixes such a cell with a single quote:
+the spreadsheet then shows it as text. Embedded quotes, commas and line breaks are the csv
+module's quoting, as usual.
+
+Which cells: text is data that people typed (agent, team, topic, scorecard and band names, agent
+codes), so every `str` cell is neutralised, whatever its column. The application's own figures are
+handed over as numbers (`int`, `Decimal`) and written as they are, so a change of -3.5 points stays
+the number `-3.5000` that a spreadsheet can sum. An exporter therefore passes its numbers as numbers,
+never pre-formatted as text.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from typing import Iterable, TextIO
+
+Cell = str | int | Decimal | None  # None is written as an empty cell
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: Cell) -> Cell:
+    """The cell as a spreadsheet must show it: text that would start a formula gets a leading `'`."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def write(stream: TextIO, header: Iterable[str], rows: Iterable[Iterable[Cell]]) -> None:
+    """The header and the rows as CSV to `stream` (opened with newline=""), every cell neutralised."""
+    writer = csv.writer(stream)
+    writer.writerow([neutralised(name) for name in header])
+    writer.writerows([neutralised(cell) for cell in row] for row in rows)
