@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -120,6 +121,20 @@ def app(database_url, redis_url, tmp_path_factory):
     return application
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_timer_left_at_exit():
+    """Cancel the timers still pending when the session ends.
+
+    The rate limiter's in-memory storage starts a timer with every app. A timer waits with a
+    timeout, and under libfaketime's shifted monotonic clock (the shifted-clock CI pass) such a
+    wait never ends: the interpreter would hang at exit, waiting for the timer's thread.
+    """
+    yield
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
+
+
 @pytest.fixture(autouse=True)
 def _frozen_clock(time_machine):
     """The clock starts at FROZEN_AT and runs on, whatever the wall clock says.
@@ -164,6 +179,16 @@ def _clean_state(request):
         from vendor_qa.extensions import limiter
 
         limiter.reset()
+
+
+@pytest.fixture
+def limits(app, monkeypatch):
+    """Set app settings (limits, waits) for one test; they are restored after it."""
+    def set_(**values):
+        for name, value in values.items():
+            monkeypatch.setitem(app.config, name, value)
+
+    return set_
 
 
 @pytest.fixture

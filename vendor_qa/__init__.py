@@ -21,13 +21,25 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    register_proxy(app)
     register_input_guard(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, the client's address and scheme are what they forwarded
+    (X-Forwarded-For, -Proto): the login limits count per real client, not per proxy."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_input_guard(app: Flask) -> None:
@@ -40,7 +52,7 @@ def register_input_guard(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from sqlalchemy.orm import Session
 
-    from vendor_qa import redis_store
+    from vendor_qa import ratelimits, redis_store
     from vendor_qa.extensions import csrf, db, htmx, limiter, login_manager, migrate
     from vendor_qa.tenants import context, scoping
     from vendor_qa.database import configure_engine
@@ -61,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_store.limiter_storage_uri(app.config["REDIS_URL"]))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
+    ratelimits.init_app(app)  # the 429 page: what was refused and when to try again
     redis_store.init_app(app)
     context.init_app(app)
 
@@ -130,3 +143,10 @@ def register_template_helpers(app: Flask) -> None:
     from vendor_qa.templating import register
 
     register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """CSP, nosniff, Referrer-Policy, HSTS in production, no-store for session pages and the API."""
+    from vendor_qa import security_headers
+
+    security_headers.init_app(app)

@@ -16,5 +16,10 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
-# Only the routes that name a limit are limited (login); storage is set from REDIS_URL.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Only the routes that name a limit are limited (vendor_qa/ratelimits.py); storage is set from REDIS_URL.
+# A moving window counts exactly the last N minutes, so a refusal ends as soon as the oldest
+# counted attempt is older than the window: never a fixed lockout. When Redis is down the
+# limits count in this process's memory (and any other storage error lets the request through),
+# so logging in never depends on Redis.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="moving-window",
+                  in_memory_fallback_enabled=True, swallow_errors=True)

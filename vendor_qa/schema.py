@@ -2,6 +2,7 @@
 
 from vendor_qa.audit import models as audit_models  # noqa: F401
 from vendor_qa.auth import models as auth_models  # noqa: F401
+from vendor_qa.auth import pseudonyms as auth_pseudonyms  # noqa: F401
 from vendor_qa.calibration import models as calibration_models  # noqa: F401
 from vendor_qa.calls import models as calls_models  # noqa: F401
 from vendor_qa.disputes import models as disputes_models  # noqa: F401

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from vendor_qa import clock, periods
+from vendor_qa.auth import pseudonyms
 from vendor_qa.extensions import db
 from vendor_qa.grading import evaluations
 from vendor_qa.grading.models import Assignment, Evaluation
@@ -108,6 +109,12 @@ def submitted_evaluation(tenant: Tenant, call, grader, card: Card, form: dict[st
         checked = evaluations.submit(assignment, form or full_marks(card), tenant, now=now)
         assert checked.ok, checked.errors
         return assignment.evaluation.id
+
+
+def pseudonym(tenant: Tenant, grader) -> str:
+    """What the tenant's people see of the grader."""
+    with tenant_scope(tenant.id):
+        return pseudonyms.for_tenant(tenant.id, [grader.id])[grader.id]
 
 
 def evaluation(evaluation_id: int) -> Evaluation:

@@ -99,20 +99,20 @@ def test_list_is_paginated(app, admin, people, client, monkeypatch):
 def test_create_a_client_manager(admin, build, client, login):
     build.tenant("acme")
     response = client.post("/admin/users/new", data={
-        "email": "Ann@Acme.com", "name": "Ann", "role": "client_manager", "password": "long password",
+        "email": "Ann@Acme.com", "name": "Ann", "role": "client_manager", "password": "long enough pw",
         "tenant": "acme"})
 
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "ann@acme.com"))
     assert response.headers["Location"] == f"/admin/users/{user.id}"
     assert user.tenant.slug == "acme" and user.pseudonym is None
-    login(user, "long password")
+    login(user, "long enough pw")
 
 
 def test_create_a_grader_with_certifications(admin, build, client):
     build.tenant("acme"), build.tenant("bolt"), build.tenant("cola")
     response = client.post("/admin/users/new", data={
-        "email": "gina@vendorqa.com", "role": "grader", "password": "long password", "certify": ["acme", "cola"]})
+        "email": "gina@vendorqa.com", "role": "grader", "password": "long enough pw", "certify": ["acme", "cola"]})
 
     assert response.status_code == 302
     grader = db.session.scalar(select(User).where(User.email == "gina@vendorqa.com"))
@@ -123,7 +123,7 @@ def test_create_a_grader_with_certifications(admin, build, client):
 @pytest.mark.parametrize("change, message", [
     ({"email": "not-an-address"}, "e-mail:"),
     ({"email": "taken@example.com"}, "has an account already"),
-    ({"password": "short"}, "At least 8 characters."),
+    ({"password": "short"}, "At least 12 characters."),
     ({"tenant": ""}, "a client manager needs a tenant"),
     ({"role": "grader"}, "only client managers belong to a tenant"),
     ({"role": "vendor_admin", "tenant": "", "certify": ["acme"]}, "only graders are certified for tenants"),
@@ -135,7 +135,7 @@ def test_create_refuses_bad_input_and_saves_nothing(admin, build, client, change
     build.tenant("acme")
     build.user(email="taken@example.com")
     before = user_count()
-    data = {"email": "new@example.com", "role": "client_manager", "password": "long password", "tenant": "acme"}
+    data = {"email": "new@example.com", "role": "client_manager", "password": "long enough pw", "tenant": "acme"}
 
     response = client.post("/admin/users/new", data={**data, **change})
 
@@ -172,7 +172,7 @@ def test_edit_without_a_password_keeps_it(admin, build, client, login):
 
 @pytest.mark.parametrize("data, message", [
     ({"name": ""}, "Give a name."),
-    ({"name": "X", "active": "y", "password": "short"}, "At least 8 characters."),
+    ({"name": "X", "active": "y", "password": "short"}, "At least 12 characters."),
 ])
 def test_edit_refuses_bad_input(admin, build, client, data, message):
     grader = build.grader()

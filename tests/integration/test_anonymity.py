@@ -3,7 +3,8 @@
 Every GET route a client manager may use (the access matrix lists them all) is rendered
 for a tenant with submitted evaluations, as a whole page and as its HTMX fragment, and so
 is every token-authenticated GET of the API. None may carry a grader's name, e-mail or
-user id; the evaluation page must carry the pseudonym instead.
+user id, nor the grader's vendor-side handle; the evaluation page must carry the tenant's
+own pseudonym for the grader instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.access import MANAGER, World
+from tests.integration.grading_helpers import pseudonym
 from tests.integration.test_access_matrix import ROUTES, _ok
 from vendor_qa.auth.models import Role, User
 from vendor_qa.extensions import db
@@ -46,6 +48,8 @@ def graders() -> list[User]:
 def leaks(body: str) -> list[str]:
     found = [f"name {g.name!r}" for g in graders() if g.name in body]
     found += [f"e-mail {g.email!r}" for g in graders() if g.email in body]
+    # The vendor-side handle is not what any client sees: clients get a pseudonym of their own.
+    found += [f"vendor handle {g.pseudonym!r}" for g in graders() if g.pseudonym in body]
     found += ["the word 'Graderson'"] if "Graderson" in body else []
     found += [f"{key!r}" for key in ("grader_id", "user_id", "/admin/users/") if key in body]
     return found
@@ -80,10 +84,10 @@ def test_no_client_page_or_export_names_a_grader(app, world, login, client):
 def test_the_evaluation_page_shows_the_pseudonym(world, login, client):
     login(world.own.manager)
     page = client.get(world.own.fill("/t/{tenant}/evaluations/{evaluation}")).get_data(as_text=True)
-    evaluator = next(g for g in graders() if g.pseudonym in page)
-    assert evaluator.pseudonym.startswith("G-")
+    shown = next(name for g in graders() if (name := pseudonym(world.own.tenant, g)) in page)
+    assert shown.startswith("G-")
     listing = client.get(world.own.fill("/t/{tenant}/evaluations/")).get_data(as_text=True)
-    assert evaluator.pseudonym in listing
+    assert shown in listing
 
 
 def test_no_api_answer_names_a_grader(world, client):
@@ -99,7 +103,8 @@ def test_no_api_answer_names_a_grader(world, client):
     assert problems == []
     evaluations = client.get("/api/v1/evaluations", headers={"Authorization": f"Bearer {world.own.api_token}"}).json
     assert [e["grader"] for e in evaluations["evaluations"]] == [
-        next(g.pseudonym for g in graders() if g.pseudonym == e["grader"]) for e in evaluations["evaluations"]]
+        next(name for g in graders() if (name := pseudonym(world.own.tenant, g)) == e["grader"])
+        for e in evaluations["evaluations"]]
     assert evaluations["evaluations"], "the world has a submitted evaluation"
 
 

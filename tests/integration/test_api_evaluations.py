@@ -55,7 +55,7 @@ def test_the_payload_carries_everything_a_client_needs(build, acme, client):
     assert item["scorecard"] == {"name": "Inbound calls", "version": 1}
     assert (item["total"], item["band"], item["passed"], item["auto_failed"]) == (81.25, "good", True, False)
     assert item["feedback"] == {"went_well": "Fast.", "to_improve": "Use names."}
-    assert item["grader"] == acme["grader"].pseudonym
+    assert item["grader"] == gh.pseudonym(acme["tenant"], acme["grader"])
     assert (item["submitted_at"], item["revision"]) == ("2026-11-20T08:00:00Z", 1)
     assert [c["text"] for c in item["criteria"]] == [c["text"] for s in gh.CRITERIA.values() for c in s]
     asks = item["criteria"][1]

@@ -13,11 +13,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tests.integration import sla_helpers as sla
+from tests.integration.job_helpers import run_jobs
 from vendor_qa import clock, periods
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
-from vendor_qa.jobs import QUEUE_NAME, AppWorker
-from vendor_qa.redis_store import get_redis
 from vendor_qa.reports import jobs as report_jobs
 from vendor_qa.reports.models import Report
 from vendor_qa.sla import jobs as sla_jobs
@@ -36,8 +35,6 @@ def _tenant(build, day):
     return tenant
 
 
-def _run_jobs(app) -> None:
-    AppWorker([QUEUE_NAME], connection=get_redis(app)).work(burst=True)
 
 
 def _local(moment, day) -> str:
@@ -61,7 +58,7 @@ def test_the_week_is_the_local_one_planned_at_the_days_pace_with_its_due_times(h
     body = {"calls": [{"external_id": "low-1", "agent_external_id": agent.external_id, "started_at":
                        low_started.isoformat(), "duration_seconds": 300, "channel": "phone", "customer_rating": 1}]}
     assert client.post("/api/v1/calls", json=body, headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    _run_jobs(app)  # the ingest's priority review
+    run_jobs(app)  # the ingest's priority review
     ingested_at = clock.now()
 
     with tenant_scope(tenant.id):
@@ -92,7 +89,7 @@ def test_the_tracker_keeps_the_week_open_and_closes_the_last_one(hard_day, app, 
     build.call(agent, started_at=periods.week_bounds(hard_day.last_week, hard_day.zone)[0] + timedelta(hours=30))
     sla_jobs.dispatch_hourly()
     sla_jobs.dispatch_tracking()
-    _run_jobs(app)
+    run_jobs(app)
     with tenant_scope(tenant.id):
         closed = set(db.session.scalars(select(SlaWeekTenant.week).where(SlaWeekTenant.tenant_id == tenant.id)))
     assert closed == {hard_day.last_week}

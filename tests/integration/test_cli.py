@@ -55,7 +55,7 @@ def test_tenants_create_refuses_bad_input(build, runner, args, message):
 def test_users_create_a_certified_grader(build, runner):
     build.tenant("acme"), build.tenant("bolt"), build.tenant("cola")
 
-    result = flask(runner, "users", "create", "--email", "gina@vendorqa.com", "--password", "long password",
+    result = flask(runner, "users", "create", "--email", "gina@vendorqa.com", "--password", "long enough pw",
                    "--role", "grader", "--certify", "acme", "--certify", "bolt")
 
     assert result.exit_code == 0, result.output
@@ -69,7 +69,7 @@ def test_users_create_a_certified_grader(build, runner):
 
 def test_users_create_a_client_manager(build, runner):
     tenant = build.tenant("acme")
-    result = flask(runner, "users", "create", "--email", "ann@acme.com", "--password", "long password",
+    result = flask(runner, "users", "create", "--email", "ann@acme.com", "--password", "long enough pw",
                    "--role", "client_manager", "--tenant", "acme", "--name", "Ann Manager")
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "ann@acme.com"))
@@ -86,7 +86,7 @@ def test_users_create_a_client_manager(build, runner):
 ], ids=["unknown certify tenant", "unknown tenant", "manager without tenant", "certified admin", "bad role"])
 def test_users_create_refuses_bad_input(build, runner, args, message):
     build.tenant("acme")
-    result = flask(runner, "users", "create", "--email", "new@example.com", "--password", "long password", *args)
+    result = flask(runner, "users", "create", "--email", "new@example.com", "--password", "long enough pw", *args)
     assert result.exit_code != 0
     assert message in result.output
     assert count(User) == 0
@@ -96,9 +96,9 @@ def test_users_create_refuses_a_short_password_and_a_taken_email(build, runner):
     build.user(email="taken@example.com")
     short = flask(runner, "users", "create", "--email", "new@example.com", "--password", "short",
                   "--role", "grader")
-    taken = flask(runner, "users", "create", "--email", "taken@example.com", "--password", "long password",
+    taken = flask(runner, "users", "create", "--email", "taken@example.com", "--password", "long enough pw",
                   "--role", "grader")
-    assert short.exit_code != 0 and "password: at least 8 characters" in short.output
+    assert short.exit_code != 0 and "password: at least 12 characters" in short.output
     assert taken.exit_code != 0 and "taken@example.com has an account already" in taken.output
     assert count(User) == 1
 

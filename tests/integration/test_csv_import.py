@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.integration.access.imports import EXAMPLE_CSV
+from tests.integration.job_helpers import run_jobs
 from vendor_qa.calls import csv_import
 from vendor_qa.calls.models import Call, CallImport
 from vendor_qa.extensions import db
-from vendor_qa.jobs import QUEUE_NAME, AppWorker, queue
-from vendor_qa.redis_store import get_redis
+from vendor_qa.jobs import queue
 from vendor_qa.tenants.scoping import tenant_scope
 
 HEADER = "external_id,agent_external_id,started_at,duration_seconds,customer_rating,metadata\n"
@@ -27,9 +27,6 @@ def upload(client, tenant, content: str | bytes, filename: str = "calls.csv"):
                        content_type="multipart/form-data")
 
 
-def run_worker(app) -> None:
-    with app.app_context():
-        AppWorker([QUEUE_NAME], connection=get_redis(app)).work(burst=True)
 
 
 def imports_of(tenant) -> list[CallImport]:
@@ -64,7 +61,7 @@ def test_an_upload_is_imported_by_the_worker_and_the_page_shows_the_counts(app, 
     queued_page = client.get(f"/t/{tenant.slug}/imports/{row.id}").get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in queued_page  # polls itself while waiting
 
-    run_worker(app)
+    run_jobs(app)
 
     db.session.expire_all()
     [row] = imports_of(tenant)
@@ -90,7 +87,7 @@ def test_a_file_with_errors_imports_nothing_and_lists_every_row_at_fault(app, cl
                + "c-0,agent-1,2026-11-20T09:00:00Z,60,,,extra\n")  # row 7: repeats row 2, a cell too many
     upload(client, tenant, content)
 
-    run_worker(app)
+    run_jobs(app)
 
     db.session.expire_all()
     [row] = imports_of(tenant)
@@ -150,9 +147,9 @@ def test_large_files_are_imported_in_chunks_and_resending_updates(app, client, t
 
     monkeypatch.setattr(csv_import, "upsert_calls", watched)
     upload(client, tenant, HEADER + csv_rows(10))
-    run_worker(app)
+    run_jobs(app)
     upload(client, tenant, HEADER + csv_rows(6, start=7))  # 3 known calls, 3 new
-    run_worker(app)
+    run_jobs(app)
 
     db.session.expire_all()
     first, second = imports_of(tenant)
@@ -164,7 +161,7 @@ def test_large_files_are_imported_in_chunks_and_resending_updates(app, client, t
 
 def test_running_a_finished_import_again_changes_nothing(app, client, tenant, manager):
     upload(client, tenant, HEADER + csv_rows(3))
-    run_worker(app)
+    run_jobs(app)
     [row] = imports_of(tenant)
 
     with app.app_context():
@@ -183,7 +180,7 @@ def test_the_example_file_downloads_and_imports_cleanly(app, client, tenant, man
     assert "attachment" in response.headers["Content-Disposition"]
 
     upload(client, tenant, response.data)
-    run_worker(app)
+    run_jobs(app)
 
     db.session.expire_all()
     [row] = imports_of(tenant)

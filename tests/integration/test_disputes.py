@@ -424,7 +424,7 @@ def test_client_pages_of_disputes_show_the_grader_by_pseudonym_only(world, login
     dispute_id = _raised(world, login)
     world.decide(login(world.admin), dispute_id, verdict="partly", answer="Partly.",
                  **{f"take-{world.item_ids(dispute_id)['Greets the customer']}": "y"})
-    pseudonym = world.grader.pseudonym
+    pseudonym = gh.pseudonym(world.tenant, world.grader)
     second = world.evaluate()
 
     client = login(world.manager)

@@ -368,7 +368,7 @@ def test_the_holder_reads_a_submitted_evaluation(world, grader):
     grader.post(url(world), data=gh.full_marks(world["card"]))
     page = text(grader.get(url(world)))
     assert "Evaluation of call X-1" in page and "<strong>100.0</strong>" in page
-    assert world["grader"].pseudonym in page
+    assert gh.pseudonym(world["tenant"], world["grader"]) in page  # as this tenant's client sees them
     assert 'name="feedback_good"' not in page
 
 
@@ -383,11 +383,11 @@ def test_a_cancelled_assignment_cannot_be_graded(world, grader):
 
 # ---- the grader's own page ---------------------------------------------------------------------------
 
-WEDNESDAY_NOON = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # just after the suite's start: logins hold
+WEDNESDAY_MORNING = datetime(2026, 11, 25, 10, 30, tzinfo=timezone.utc)  # within the login's idle time
 
 
 def test_my_work_counts_today_this_week_and_grading_time(world, build, grader, time_machine):
-    time_machine.move_to(WEDNESDAY_NOON, tick=False)
+    time_machine.move_to(WEDNESDAY_MORNING, tick=False)
     tenant, card, me = world["tenant"], world["card"], world["grader"]
     for when, minutes in ((datetime(2026, 11, 25, 9, 0), 4), (datetime(2026, 11, 23, 10, 0), 6),
                           (datetime(2026, 11, 22, 23, 0), 30)):
@@ -402,14 +402,14 @@ def test_my_work_counts_today_this_week_and_grading_time(world, build, grader, t
 
 
 def test_my_work_shows_what_is_due_soon_and_overdue(world, build, grader, time_machine):
-    time_machine.move_to(WEDNESDAY_NOON, tick=False)
+    time_machine.move_to(WEDNESDAY_MORNING, tick=False)
     tenant, card, me = world["tenant"], world["card"], world["grader"]
     soon = gh.held_assignment(tenant, build.call(world["agent"], external_id="X-soon"), me, card,
-                              due_at=WEDNESDAY_NOON + timedelta(hours=8))
+                              due_at=WEDNESDAY_MORNING + timedelta(hours=8))
     late = gh.held_assignment(tenant, build.call(world["agent"], external_id="X-late"), me, card,
-                              due_at=WEDNESDAY_NOON - timedelta(hours=2))
+                              due_at=WEDNESDAY_MORNING - timedelta(hours=2))
     gh.held_assignment(tenant, build.call(world["agent"], external_id="X-later"), me, card,
-                       due_at=WEDNESDAY_NOON + timedelta(days=3))
+                       due_at=WEDNESDAY_MORNING + timedelta(days=3))
     page = text(grader.get("/grading/me"))
     assert re.search(r'id="due-soon">1<', page)
     assert re.search(r'id="overdue">1<', page)

@@ -3,10 +3,10 @@
 from rq.job import JobStatus
 from sqlalchemy import func, select
 
+from tests.integration.job_helpers import run_jobs
 from vendor_qa.calls.models import Agent
 from vendor_qa.extensions import db
-from vendor_qa.jobs import DEFAULT_TIMEOUT, QUEUE_NAME, AppWorker, enqueue, tenant_job
-from vendor_qa.redis_store import get_redis
+from vendor_qa.jobs import DEFAULT_TIMEOUT, enqueue, tenant_job
 
 
 @tenant_job
@@ -18,10 +18,6 @@ def count_agents_without_context(tenant_id: int) -> int:
     return db.session.scalar(select(func.count(Agent.id)))
 
 
-def run_worker(app) -> None:
-    """Work the queue until it is empty, in this process, as `flask worker` would."""
-    with app.app_context():
-        AppWorker([QUEUE_NAME], connection=get_redis(app)).work(burst=True)
 
 
 def test_worker_runs_a_tenant_job_inside_that_tenants_context(app, build):
@@ -32,7 +28,7 @@ def test_worker_runs_a_tenant_job_inside_that_tenants_context(app, build):
     acme_job = enqueue(count_agents, acme.id)
     globex_job = enqueue(count_agents, globex.id)
 
-    run_worker(app)
+    run_jobs(app)
 
     assert acme_job.get_status(refresh=True) == JobStatus.FINISHED
     assert acme_job.return_value() == 2
@@ -43,7 +39,7 @@ def test_a_job_without_tenant_context_fails_closed(app, build):
     build.agent(build.tenant())
     job = enqueue(count_agents_without_context, 1, retry=None)
 
-    run_worker(app)
+    run_jobs(app)
 
     assert job.get_status(refresh=True) == JobStatus.FAILED
     assert "TenantContextMissing" in job.latest_result().exc_string

@@ -9,7 +9,7 @@ from rq.job import JobStatus
 from sqlalchemy import select
 
 from tests.integration import sla_helpers as sla
-from tests.integration.test_jobs import run_worker
+from tests.integration.job_helpers import run_jobs
 from vendor_qa import clock, periods
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
@@ -36,7 +36,7 @@ def test_a_worker_plans_tracks_and_closes_from_redis(app, build):
         track = jobs.enqueue_track(tenant.id, sla.at(tenant, day=7).isoformat())
         close = jobs.enqueue_close(tenant.id, sla.WEEK, after)
 
-    run_worker(app)
+    run_jobs(app)
 
     assert [j.get_status(refresh=True) for j in (plan, again, track, close)] == [JobStatus.FINISHED] * 4
     assert plan.return_value()["samples"] == 5 and plan.return_value()["low_rating"] == 1
@@ -56,8 +56,8 @@ def test_ingested_low_ratings_get_priority_reviews_from_the_worker(app, build, c
     response = client.post("/api/v1/calls", json={"calls": calls}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
 
-    run_worker(app)
-    run_worker(app)  # nothing new the second time round
+    run_jobs(app)
+    run_jobs(app)  # nothing new the second time round
 
     with tenant_scope(tenant.id):
         rows = db.session.execute(select(Assignment.reason, Assignment.due_at)).all()

@@ -42,3 +42,30 @@ def test_no_email_survives(email):
 @given(st.text(alphabet=st.characters(blacklist_categories=["Nd"], blacklist_characters="@"), max_size=200))
 def test_text_without_digits_or_at_is_unchanged(text):
     assert mask_pii(text) == text
+
+
+def test_masks_what_the_attacker_got_through():
+    assert mask_pii("callback +47 912 34 567") == "callback [phone]"
+    assert "9" not in mask_pii("my number is nine one seven five five five one two three four")
+    assert mask_pii("号码一三八一二三四五六七八") == "号码[number]"
+    assert mask_pii("write to ivan at mail dot ru") == "write to [email]"
+    assert mask_pii("CVV 737") == "CVV [card]"
+    assert mask_pii("card ending 4242, exp 09/27") == "card ending [card], exp [card]"
+
+
+def test_hidden_agent_names_are_masked_in_every_form():
+    names = ["Иван Смирнов"]
+    masked = mask_pii("Оператор Иван, здравствуйте. Спасибо Ивану, Иваном доволен. Смирнову привет.", names)
+    assert "Иван" not in masked and "Смирнов" not in masked and masked.count("[name]") == 4
+    assert mask_pii("我是客服王伟，谢谢。", ["王伟"]) == "我是客服[name]，谢谢。"
+    assert mask_pii("Ingrid her, takk Ingrid", ["Ingrid Hansen"]) == "[name] her, takk [name]"
+
+
+def test_without_agent_names_only_cued_names_go():
+    assert mask_pii("Jeg snakket med Ingrid i går") == "Jeg snakket med Ingrid i går"
+
+
+@given(st.sampled_from(["Anna", "Дмитрий", "Kari Nordmann", "王伟", "Øystein"]), st.text(alphabet="abc .,", max_size=20))
+def test_a_hidden_name_never_survives(name, around):
+    masked = mask_pii(f"{around} {name} {around}", [name])
+    assert all(word not in masked for word in name.split())

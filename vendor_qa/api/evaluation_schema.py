@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from vendor_qa.pagination import MAX_PAGE
+
 PAGE_SIZE = 100
 
 _number = {"type": "number"}
@@ -72,8 +74,9 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def operation(json_response) -> dict[str, Any]:
-    """The operation; `json_response(schema, description)` is the document's response helper."""
+def operation(json_response, bad_request, unauthorized) -> dict[str, Any]:
+    """The operation; `json_response(schema, description)`, `bad_request(description)` and `unauthorized()`
+    are the document's response helpers."""
     return {
         "operationId": "listEvaluations",
         "summary": "The tenant's submitted evaluations",
@@ -86,11 +89,12 @@ def operation(json_response) -> dict[str, Any]:
             {"name": "since", "in": "query", "required": False,
              "schema": {"type": "string", "format": "date-time"}, "example": "2026-11-20T00:00:00Z"},
             {"name": "page", "in": "query", "required": False,
-             "schema": {"type": "integer", "minimum": 1, "default": 1}},
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
         ],
         "responses": {
             "200": json_response("EvaluationPage", "One page of evaluations."),
-            "400": json_response("Error", "`since` is not an ISO 8601 time, or `page` is not a whole number >= 1."),
-            "401": json_response("Error", "The token is missing, wrong or revoked."),
+            "400": bad_request(f"`since` is not an ISO 8601 time, or `page` is not a whole number from 1 to "
+                               f"{MAX_PAGE}."),
+            "401": unauthorized(),
         },
     }

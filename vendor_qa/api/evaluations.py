@@ -1,8 +1,9 @@
 """GET /api/v1/evaluations: a tenant's submitted evaluations, for its own systems to sync.
 
-Two queries a page, whatever its size: the evaluations with their call, agent, scorecard
-and grader pseudonym as columns, then the criteria of all of them. A grader's name,
-e-mail or id never leaves: the payload carries the pseudonym alone.
+Three queries a page, whatever its size: the evaluations with their call, agent and scorecard
+as columns, the tenant's pseudonyms of their graders, then the criteria of all of them. A
+grader's name, e-mail, id or global handle never leaves: the payload carries the tenant's own
+pseudonym for the grader alone (vendor_qa.auth.pseudonyms).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from vendor_qa.api.auth import api_token_required
 from vendor_qa.api.evaluation_schema import PAGE_SIZE
 from vendor_qa.api.views import bp
-from vendor_qa.auth.models import User
+from vendor_qa.auth import pseudonyms
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation, EvaluationCriterion
@@ -36,9 +37,10 @@ def list_evaluations():
     rows = _evaluation_rows(since, page)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    graders = pseudonyms.for_tenant(current_tenant_id(), (r.grader_id for r in rows))
     criteria = _criteria_by_evaluation([r.id for r in rows])
     return jsonify({
-        "evaluations": [_evaluation(row, criteria.get(row.id, [])) for row in rows],
+        "evaluations": [_evaluation(row, criteria.get(row.id, []), graders[row.grader_id]) for row in rows],
         "page": page, "page_size": PAGE_SIZE, "next_page": page + 1 if more else None,
     })
 
@@ -68,11 +70,10 @@ def _evaluation_rows(since: datetime | None, page: int) -> list[Any]:
                Evaluation.feedback_good, Evaluation.feedback_improve, Evaluation.submitted_at, Evaluation.revision,
                Call.external_id.label("call_external_id"), Agent.external_id.label("agent_external_id"),
                Scorecard.name.label("scorecard"), ScorecardVersion.number.label("version"),
-               User.pseudonym.label("grader"))
+               Evaluation.grader_id)
         .join(Call, Call.id == Evaluation.call_id).join(Agent, Agent.id == Evaluation.agent_id)
         .join(ScorecardVersion, ScorecardVersion.id == Evaluation.scorecard_version_id)
         .join(Scorecard, Scorecard.id == ScorecardVersion.scorecard_id)
-        .join(User, User.id == Evaluation.grader_id)
         .where(Evaluation.tenant_id == current_tenant_id(), Evaluation.status == "submitted", COUNTED)
         .order_by(Evaluation.submitted_at, Evaluation.id)
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)  # one more: is there a next page?
@@ -102,7 +103,7 @@ def _criteria_by_evaluation(evaluation_ids: list[int]) -> dict[int, list[dict[st
     return found
 
 
-def _evaluation(row, criteria: list[dict[str, Any]]) -> dict[str, Any]:
+def _evaluation(row, criteria: list[dict[str, Any]], grader: str) -> dict[str, Any]:
     return {
         "id": row.id,
         "call_external_id": row.call_external_id,
@@ -114,7 +115,7 @@ def _evaluation(row, criteria: list[dict[str, Any]]) -> dict[str, Any]:
         "auto_failed": row.auto_failed,
         "criteria": criteria,
         "feedback": {"went_well": row.feedback_good, "to_improve": row.feedback_improve},
-        "grader": row.grader,
+        "grader": grader,
         "submitted_at": row.submitted_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
         "revision": row.revision,
     }

@@ -12,9 +12,27 @@ from vendor_qa.api import evaluation_schema, sla_schema
 from vendor_qa.calls.ingest import CALL_SCHEMA
 
 
+# What the input guard (vendor_qa.input_guard) refuses with a 400 before any view runs, on every operation.
+HOSTILE_INPUT = ("Refused before anything is read or saved: a NUL character or a lone surrogate in a query "
+                 "argument or in any string or key of a JSON body, a number that is not finite (NaN, Infinity, "
+                 "1e400) or JSON nested too deeply, a `page` above the highest page number.")
+
+
 def _json(schema_ref: str, description: str) -> dict[str, Any]:
     return {"description": description,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}}
+
+
+def bad_request(description: str) -> dict[str, Any]:
+    """The 400 of an operation: what the operation itself refuses, then what every operation refuses."""
+    return _json("Error", f"{description} {HOSTILE_INPUT}".strip())
+
+
+def unauthorized() -> dict[str, Any]:
+    """The 401 of vendor_qa.api.auth, with the challenge it sends."""
+    return {**_json("Error", "The token is missing, wrong or revoked."),
+            "headers": {"WWW-Authenticate": {"required": True, "description": 'Bearer realm="vendor_qa"',
+                                             "schema": {"type": "string", "pattern": "^Bearer "}}}}
 
 
 def document(max_batch: int) -> dict[str, Any]:
@@ -30,14 +48,15 @@ def document(max_batch: int) -> dict[str, Any]:
         "security": [{"bearerAuth": []}],
         "paths": {
             "/calls": {"post": _calls_operation(max_batch)},
-            "/evaluations": {"get": evaluation_schema.operation(_json)},
-            "/sla": {"get": sla_schema.operation(_json)},
+            "/evaluations": {"get": evaluation_schema.operation(_json, bad_request, unauthorized)},
+            "/sla": {"get": sla_schema.operation(_json, bad_request, unauthorized)},
             "/openapi.json": {"get": {
                 "operationId": "getOpenApiDocument",
                 "summary": "This document",
                 "security": [],
                 "responses": {"200": {"description": "The OpenAPI document",
-                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              "400": bad_request("")},
             }},
         },
         "components": {
@@ -82,7 +101,12 @@ def document(max_batch: int) -> dict[str, Any]:
                 "Error": {
                     "type": "object",
                     "required": ["error", "message"],
-                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+                    "additionalProperties": False,
+                    "properties": {
+                        "error": {"type": "string", "minLength": 1, "description": "The status's name."},
+                        "message": {"type": "string", "minLength": 1,
+                                    "description": "What was wrong, and what to do about it."},
+                    },
                 },
             },
         },
@@ -109,8 +133,8 @@ def _calls_operation(max_batch: int) -> dict[str, Any]:
         }}},
         "responses": {
             "200": _json("IngestResult", "Every call was saved: how many were new and how many updated."),
-            "400": _json("Error", "The body is not JSON, not an object, or `calls` is not a list."),
-            "401": _json("Error", "The token is missing, wrong or revoked."),
+            "400": bad_request("The body is not JSON, not an object, or `calls` is not a list."),
+            "401": unauthorized(),
             "413": _json("Error", f"More than {max_batch} calls, or a body too large."),
             "422": _json("ValidationErrors", "Some calls are invalid; nothing was saved."),
         },

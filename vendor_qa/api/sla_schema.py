@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 _COUNT = {"type": "integer", "minimum": 0}
+# An ISO week of the years the calendar serves (1900 to 9998); W53 only exists in some years.
+WEEK_PATTERN = r"^(19\d\d|[2-9]\d\d\d)-W(0[1-9]|[1-4]\d|5[0-3])$"
 _PERCENT = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
 
 SCHEMAS: dict[str, Any] = {
@@ -21,26 +23,33 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["week", "closed", "agents", "totals"],
         "properties": {
-            "week": {"type": "string", "pattern": r"^\d{4}-W\d{2}$"},
+            "week": {"type": "string", "pattern": WEEK_PATTERN},
             "closed": {"type": "boolean", "description": "A closed week's figures are final."},
             "agents": {"type": "array", "items": {"$ref": "#/components/schemas/SlaAgentWeek"}},
-            "totals": {"type": "object", "properties": {
-                "agents": _COUNT, "required": _COUNT, "completed": _COUNT, "met": _COUNT, "at_risk": _COUNT,
-                "insufficient": _COUNT, "compliance_percent": _PERCENT, "projected_percent": _PERCENT}},
+            "totals": {
+                "type": "object",
+                "required": ["agents", "required", "completed", "met", "at_risk", "insufficient",
+                             "compliance_percent", "projected_percent"],
+                "additionalProperties": False,
+                "properties": {
+                    "agents": _COUNT, "required": _COUNT, "completed": _COUNT, "met": _COUNT, "at_risk": _COUNT,
+                    "insufficient": _COUNT, "compliance_percent": _PERCENT, "projected_percent": _PERCENT},
+            },
         },
     },
 }
 
 
-def operation(json_response) -> dict[str, Any]:
-    """The OpenAPI operation of GET /sla; `json_response(schema, description)` as openapi.py builds them."""
+def operation(json_response, bad_request, unauthorized) -> dict[str, Any]:
+    """The OpenAPI operation of GET /sla; the response helpers as openapi.py builds them."""
     return {
         "operationId": "getSlaWeek",
         "summary": "Each agent's SLA row for an ISO week, and the tenant's totals",
         "parameters": [{"name": "week", "in": "query", "required": False,
                         "description": "ISO week in the tenant's time zone, e.g. 2026-W47 (default: this week).",
-                        "schema": {"type": "string", "pattern": r"^\d{4}-W\d{2}$"}}],
+                        "schema": {"type": "string", "pattern": WEEK_PATTERN}}],
         "responses": {"200": json_response("SlaWeek", "The week's rows and totals"),
-                      "400": json_response("Error", "The week is not an ISO week"),
-                      "401": json_response("Error", "No valid API token")},
+                      "400": bad_request("The week is not an ISO week of a year from 1900 to 9998 (e.g. W53 of "
+                                         "a year that has 52)."),
+                      "401": unauthorized()},
     }

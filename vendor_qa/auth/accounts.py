@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from vendor_qa import clock
-from vendor_qa.auth.models import GraderCertification, Role, User, new_pseudonym
+from vendor_qa.auth import pseudonyms
+from vendor_qa.auth.models import GraderCertification, Role, User
+from vendor_qa.auth.password_policy import MIN_LENGTH, password_problem
 from vendor_qa.auth.passwords import hash_password
 from vendor_qa.extensions import db
 from vendor_qa.tenants.models import Tenant
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = MIN_LENGTH  # what the forms' hints and length checks say
 
 
 class AccountError(ValueError):
@@ -32,16 +36,17 @@ def normalize_email(email: str) -> str:
         raise AccountError(f"e-mail: {error}", field="email") from None
 
 
-def unused_pseudonym() -> str:
-    taken = set(db.session.scalars(select(User.pseudonym).where(User.pseudonym.is_not(None))))
-    while (candidate := new_pseudonym()) in taken:
-        pass
-    return candidate
+def check_password(password: str, email: str = "", name: str | None = None) -> None:
+    """Refuse a password the policy refuses (password_policy), saying why."""
+    words = [*re.split(r"[\W_]+", email), *(name or "").split()]
+    if problem := password_problem(password, words):
+        raise AccountError(f"password: {problem}", field="password")
 
 
-def check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"password: at least {MIN_PASSWORD_LENGTH} characters", field="password")
+def change_password(user: User, password: str) -> None:
+    """Set a new password; this ends every session of the user (sessions.py, the caller commits)."""
+    check_password(password, user.email, user.name)
+    user.password_hash = hash_password(password)
 
 
 def check_tenant(role: Role, tenant: Tenant | None) -> None:
@@ -55,7 +60,7 @@ def create_user(*, email: str, password: str, role: Role, name: str | None = Non
                 tenant: Tenant | None = None, certify: list[Tenant] = ()) -> User:
     """Add a user to the session (the caller commits)."""
     email = normalize_email(email)
-    check_password(password)
+    check_password(password, email, name)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise AccountError(f"e-mail: {email} has an account already", field="email")
     check_tenant(role, tenant)
@@ -67,11 +72,13 @@ def create_user(*, email: str, password: str, role: Role, name: str | None = Non
         password_hash=hash_password(password),
         role=role.value,
         tenant=tenant,
-        pseudonym=unused_pseudonym() if role == Role.GRADER else None,
+        pseudonym=pseudonyms.unused(db.session.connection()) if role == Role.GRADER else None,
     )
     user.certifications = [_started(GraderCertification(tenant=t), t) for t in certify]
     db.session.add(user)
     db.session.flush()
+    for certified in certify:
+        pseudonyms.give_in_session(certified.id, [user.id])
     return user
 
 
@@ -82,8 +89,7 @@ def update_user(user: User, *, name: str, active: bool, tenant: Tenant | None = 
         raise AccountError("you cannot deactivate your own account", field="active")
     check_tenant(Role(user.role), tenant)
     if password:
-        check_password(password)
-        user.password_hash = hash_password(password)
+        change_password(user, password)
     user.name = name.strip() or user.name
     user.active = active
     user.tenant = tenant
@@ -104,6 +110,7 @@ def certify(grader: User, tenant: Tenant) -> GraderCertification:
     if found is None:
         found = GraderCertification(tenant=tenant)
         grader.certifications.append(found)
+    pseudonyms.give_in_session(tenant.id, [grader.id])  # a renewed certification keeps its pseudonym
     return _started(found, tenant)
 
 

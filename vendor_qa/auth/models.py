@@ -50,6 +50,13 @@ class User(UserMixin, Timestamps, db.Model):
     pseudonym: Mapped[str | None] = mapped_column(String(12), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # Sessions carry the epoch they were opened in (get_id); raising it ends them all at once,
+    # wherever the cookie was copied to (vendor_qa.auth.sessions).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The TOTP second factor (vendor_qa.auth.second_factor): the base32 secret once confirmed,
+    # and the last time step a code was accepted for, so that no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    totp_last_step: Mapped[int | None]
 
     tenant: Mapped[Tenant | None] = relationship()
     certifications: Mapped[list["GraderCertification"]] = relationship(
@@ -57,8 +64,13 @@ class User(UserMixin, Timestamps, db.Model):
     )
 
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive users
-        return self.active
+    def is_active(self) -> bool:
+        """Flask-Login refuses inactive users; a deactivated tenant's people are inactive too."""
+        return self.active and (self.tenant is None or self.tenant.active)
+
+    def get_id(self) -> str:
+        # What the session and remember cookies hold: the id and the epoch they were opened in.
+        return f"{self.id}:{self.session_epoch}"
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {Role(r).value for r in roles}

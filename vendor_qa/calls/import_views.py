@@ -19,6 +19,7 @@ from vendor_qa.calls.models import CallImport
 from vendor_qa.extensions import db, htmx
 from vendor_qa.jobs import enqueue
 from vendor_qa.pagination import Page, requested_page
+from vendor_qa.ratelimits import expensive
 from vendor_qa.tenants.context import bind_tenant_from_url
 
 bp = Blueprint("imports", __name__, url_prefix="/t/<tenant>/imports")
@@ -42,6 +43,7 @@ def index():
 
 @bp.post("/")
 @roles(*CLIENT_SIDE)
+@expensive("CALL_IMPORT", "imports")
 def upload():
     form = UploadForm()
     if form.validate_on_submit():

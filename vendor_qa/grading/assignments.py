@@ -203,8 +203,10 @@ def claim_next(grader: User) -> Assignment | None:
     tenant_ids = grader.working_tenant_ids
     if not tenant_ids:
         return None
-    row = claiming.claim_open(db.session.connection(), grader.id, tenant_ids, clock.now())
-    return None if row is None else _persistent(row)
+    # The claim's SQL names its tenants itself; the scope also lets row-level security see them.
+    with tenants_scope(tenant_ids, "grader's claim"):
+        row = claiming.claim_open(db.session.connection(), grader.id, tenant_ids, clock.now())
+        return None if row is None else _persistent(row)
 
 
 def _persistent(row) -> Assignment:

@@ -1,7 +1,7 @@
 """The client's evaluations: the list of its tenant's submitted evaluations and each one's page.
 
 The list polls itself every 30 seconds, so a new evaluation shows within a minute of its
-submission. Graders appear by pseudonym only (vendor_qa.grading.results).
+submission. Graders appear by the tenant's pseudonym only (vendor_qa.auth.pseudonyms).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
 
 from vendor_qa import clock, periods
+from vendor_qa.auth import pseudonyms
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls import queries
@@ -78,7 +79,7 @@ def index():
     chosen = form.evaluation_filter(g.tenant.zone)
     page = db.paginate(results.client_statement(chosen), per_page=PER_PAGE, max_per_page=100, error_out=False)
     context = dict(form=form, page=page, args=_kept_args(), filtered=chosen.narrows, poll_seconds=POLL_SECONDS,
-                   pseudonyms=results.pseudonyms(e.grader_id for e in page.items))
+                   pseudonyms=pseudonyms.for_tenant(g.tenant.id, (e.grader_id for e in page.items)))
     # Filter changes and the poll swap the results; a boosted link wants the whole page.
     template = "evaluations/_results.html" if htmx and not htmx.boosted else "evaluations/index.html"
     return render_template(template, **context)

@@ -67,11 +67,13 @@ def choices_of(version: ScorecardVersion) -> dict[str, list[tuple[str, str]]]:
 def _render_form(assignment: Assignment, checked: Assessment, status: int = 200):
     version = evaluations.version_of(assignment)
     call = assignment.call
+    show_names = g.tenant.setting("allow_agent_names")
+    hidden_names = () if show_names else (call.agent.display_name,)  # its words include the first name
     context = dict(
         assignment=assignment, call=call, version=version, entry=checked.entry, result=checked.result,
-        errors=checked.errors, answer_errors=checked.answer_errors,
-        choices=choices_of(version), transcript=mask_pii(call.transcript),
-        show_names=g.tenant.setting("allow_agent_names"), show_rating=g.tenant.setting("show_customer_rating"),
+        errors=checked.errors, answer_errors=checked.answer_errors, choices=choices_of(version),
+        transcript=mask_pii(call.transcript, hidden_names), topic=mask_pii(call.topic, hidden_names),
+        show_names=show_names, show_rating=g.tenant.setting("show_customer_rating"),
         draft=assignment.evaluation, overdue=assignment.due_at < clock.now(),
     )
     return render_template("grading/form.html", **context), status

@@ -1,7 +1,8 @@
 """Set-based reads of submitted evaluations: the client's list and page, the agent page, the grader's page.
 
-Client-facing reads never load a grader's User row: they take the pseudonym alone
-(`pseudonyms`), so a name, e-mail or id cannot reach a client template by accident.
+Client-facing reads never load a grader's User row: they take the tenant's pseudonym for the
+grader alone (vendor_qa.auth.pseudonyms), so a name, e-mail, id or another tenant's pseudonym
+cannot reach a client template by accident.
 Paginated statements filter by tenant explicitly, as vendor_qa.calls.queries explains.
 """
 
@@ -10,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Iterable
 
 from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from vendor_qa.auth.models import User
+from vendor_qa.auth import pseudonyms
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import ACTIVE_STATUSES, UNCOUNTED_REASONS, Assignment, Evaluation, EvaluationCriterion
@@ -28,14 +28,6 @@ SUBMITTED = Evaluation.status == "submitted"
 # the client's agents: client pages never list or show them (vendor admins compare them).
 COUNTED = ~exists().where(Assignment.id == Evaluation.assignment_id, Assignment.reason.in_(UNCOUNTED_REASONS))
 DUE_SOON = timedelta(hours=24)
-
-
-def pseudonyms(grader_ids: Iterable[int]) -> dict[int, str]:
-    """Grader id -> pseudonym, in one query: all that client pages may know of a grader."""
-    ids = set(grader_ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.pseudonym).where(User.id.in_(ids))).tuples().all())
 
 
 def _with_call_and_version(stmt: Select) -> Select:
@@ -103,7 +95,8 @@ class Detail:
 def detail(evaluation: Evaluation) -> Detail:
     version = get_version(evaluation.scorecard_version_id)
     rows = {r.criterion_id: r for r in evaluation.criteria}
-    return Detail(evaluation, version, rows, pseudonyms([evaluation.grader_id])[evaluation.grader_id])
+    pseudonym = pseudonyms.for_tenant(evaluation.tenant_id, [evaluation.grader_id])[evaluation.grader_id]
+    return Detail(evaluation, version, rows, pseudonym)
 
 
 def submitted_detail(evaluation_id: int) -> Detail | None:

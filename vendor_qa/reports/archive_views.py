@@ -24,6 +24,7 @@ from vendor_qa import periods
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.extensions import db, htmx
+from vendor_qa.ratelimits import expensive
 from vendor_qa.reports import builder, delivery, jobs
 from vendor_qa.reports.models import KIND_OF_PERIOD, Report, ReportDelivery
 from vendor_qa.tenants.context import bind_tenant_from_url
@@ -118,6 +119,7 @@ def index():
 
 @bp.post("")
 @roles(*CLIENT_SIDE)
+@expensive("REPORT_BUILD", "report builds")
 def build_now():
     form = BuildForm()
     if not form.validate():
@@ -149,6 +151,7 @@ def show(report_id: int):
 
 @bp.get("/<int:report_id>/report.pdf")
 @roles(*CLIENT_SIDE)
+@expensive("EXPORT", "downloads")
 def pdf(report_id: int):
     report = _report(report_id, "pdf")
     if not report.ready:
@@ -159,6 +162,7 @@ def pdf(report_id: int):
 
 @bp.get("/<int:report_id>/<kind>.csv")
 @roles(*CLIENT_SIDE)
+@expensive("EXPORT", "downloads")
 def csv(report_id: int, kind: str):
     if kind not in CSV_KINDS:
         abort(404)

@@ -9,6 +9,7 @@ Band colours are the tenant's own.
 from __future__ import annotations
 
 import itertools
+import re
 from decimal import Decimal
 from typing import Callable, Iterable, Sequence
 
@@ -22,6 +23,9 @@ from vendor_qa.scorecards.scoring import Band, band_for, display
 INK, MUTED, LINE, ACCENT = "#1d2330", "#5d6778", "#dfe3ea", "#2f5bea"
 SERIES_COLOURS = ("#2f5bea", "#2e7d32", "#b26a00", "#c62828", "#6a1b9a", "#00838f", "#5d4037", "#ad1457")
 _ids = itertools.count(1)
+# pygal writes its config into a <script> even with js=[]; the charts need none, and the pages'
+# Content-Security-Policy (vendor_qa/security_headers.py) refuses inline scripts.
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
 
 def _style(colours: Sequence[str]) -> Style:
@@ -42,7 +46,7 @@ def new_chart(kind: Callable, title: str, colours: Sequence[str] = (ACCENT,), **
 def accessible(svg: str, title: str, description: str) -> str:
     """The SVG named and described for screen readers: role, <title> and <desc> first inside it."""
     n = next(_ids)
-    head, rest = svg.split(">", 1)
+    head, rest = _SCRIPT.sub("", svg).split(">", 1)
     labels = f' role="img" aria-labelledby="chart-title-{n} chart-desc-{n}"'
     return (f"{head}{labels}><title id=\"chart-title-{n}\">{escape(title)}</title>"
             f"<desc id=\"chart-desc-{n}\">{escape(description)}</desc>{rest}")

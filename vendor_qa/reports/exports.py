@@ -3,8 +3,9 @@
 Both are written when the report is built, from the same set of evaluations as its
 figures (`aggregates.counted`), so their totals match the report: the evaluations CSV has
 one row per counted evaluation, and the agents CSV's evaluation counts add up to the same
-number. Graders appear by pseudonym only. They are written through `csv_export`, which keeps names
-that start like a formula from running in a spreadsheet; figures are passed as numbers, not text.
+number. Graders appear by the tenant's own pseudonym only (vendor_qa.auth.pseudonyms). They are
+written through `csv_export`, which keeps names that start like a formula from running in a
+spreadsheet; figures are passed as numbers, not text.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Iterable, Iterator
 from sqlalchemy import select
 
 from vendor_qa import csv_export
-from vendor_qa.auth.models import User
+from vendor_qa.auth.pseudonyms import GraderPseudonym, ensure
 from vendor_qa.calls.models import Agent, Call, Team
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation
@@ -50,14 +51,17 @@ def _gzip_csv(header: Iterable[str], rows: Iterable[Iterable[csv_export.Cell]]) 
 
 
 def _evaluation_rows(tenant, period: ReportPeriod) -> Iterator[tuple]:
+    ensure(tenant.id, db.session.scalars(
+        select(Evaluation.grader_id).where(*aggregates.counted(tenant.id, period.bounds)).distinct()))
     stmt = (select(Evaluation.id, Evaluation.submitted_at, Agent.code, Agent.display_name, Team.name, Call.channel,
                    Call.topic, Scorecard.name, ScorecardVersion.number, Evaluation.total, Evaluation.passed,
-                   Evaluation.auto_failed, Evaluation.band, User.pseudonym)
+                   Evaluation.auto_failed, Evaluation.band, GraderPseudonym.pseudonym)
             .join(Agent, Agent.id == Evaluation.agent_id).outerjoin(Team, Team.id == Agent.team_id)
             .join(Call, Call.id == Evaluation.call_id)
             .join(ScorecardVersion, ScorecardVersion.id == Evaluation.scorecard_version_id)
             .join(Scorecard, Scorecard.id == ScorecardVersion.scorecard_id)
-            .join(User, User.id == Evaluation.grader_id)
+            .join(GraderPseudonym, (GraderPseudonym.tenant_id == Evaluation.tenant_id)
+                  & (GraderPseudonym.grader_id == Evaluation.grader_id))
             .where(*aggregates.counted(tenant.id, period.bounds))
             .order_by(Evaluation.submitted_at, Evaluation.id)
             .execution_options(yield_per=READ_BATCH))

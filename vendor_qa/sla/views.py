@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from vendor_qa import clock, periods
+from vendor_qa.auth import pseudonyms
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calls.models import Agent, Call
@@ -101,15 +102,16 @@ def _week_or_404(week: str) -> str:
 
 
 def _assignments_of(agent_ids: list[int], week: str) -> dict[int, list[tuple[Assignment, str | None]]]:
-    """The week's assignments of these agents with their grader's pseudonym, in one query."""
+    """The week's assignments of these agents with the tenant's pseudonym of their grader, in two queries."""
     found: dict[int, list[tuple[Assignment, str | None]]] = {agent_id: [] for agent_id in agent_ids}
     if agent_ids:
-        for assignment, agent_id, pseudonym in db.session.execute(
-                select(Assignment, Call.agent_id, User.pseudonym).join(Call, Call.id == Assignment.call_id)
-                .outerjoin(User, User.id == Assignment.grader_id)
-                .where(Call.agent_id.in_(agent_ids), Assignment.week == week, Assignment.reason .not_in(UNCOUNTED_REASONS))
-                .order_by(Assignment.due_at, Assignment.id)):
-            found[agent_id].append((assignment, pseudonym))
+        rows = db.session.execute(
+            select(Assignment, Call.agent_id).join(Call, Call.id == Assignment.call_id)
+            .where(Call.agent_id.in_(agent_ids), Assignment.week == week, Assignment.reason .not_in(UNCOUNTED_REASONS))
+            .order_by(Assignment.due_at, Assignment.id)).tuples().all()
+        names = pseudonyms.for_tenant(g.tenant.id, (a.grader_id for a, _ in rows if a.grader_id is not None))
+        for assignment, agent_id in rows:
+            found[agent_id].append((assignment, names.get(assignment.grader_id)))
     return found
 
 

@@ -82,6 +82,9 @@ class TenantEditForm(TenantSettingsForm, ReliabilitySettingsForm):
     dispute_alert_days = IntegerField("Alert on disputes open longer than (days)", validators=[
         Optional(), NumberRange(1, MAX_DISPUTE_DAYS, f"between 1 and {MAX_DISPUTE_DAYS}")],
         description="Vendor admins are alerted, once a day, of disputes left open longer.")
+    require_second_factor = BooleanField(
+        "Client managers log in with a second factor",
+        description="A code from an authenticator app after the password; they set it up at their next login.")
 
 
 class ApiTokenForm(FlaskForm):

@@ -30,6 +30,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "calibration_every_days": 14,  # the cadence job starts a calibration session this often; 0: never
     "dispute_window_days": 7,  # a client manager may dispute an evaluation this many days after its submission
     "dispute_alert_days": 3,  # vendor admins are alerted of disputes open longer than this
+    "require_second_factor": False,  # its client managers must log in with a TOTP code too
     # Grader reliability (vendor_qa.calibration.reliability): the share of sampled calls a second
     # grader grades blind, and when a grader is flagged as drifting (after this many graded pairs).
     "double_grade_share": 0.03,

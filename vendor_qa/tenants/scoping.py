@@ -8,6 +8,11 @@ context.
 
 Core statements built from `Model.__table__` are not ORM statements and are
 not scoped: set-based SQL written that way filters by tenant itself.
+
+On PostgreSQL the database checks the same scope again (`rls.py`): each
+Session transaction runs as a role without BYPASSRLS, with the scope's tenant
+ids in a transaction-local setting that the row-level security policies of
+every tenant-owned table read; a statement that forgets the scope sees nothing.
 """
 
 from __future__ import annotations
@@ -146,3 +151,7 @@ def install(session_class) -> None:
     if not event.contains(session_class, "do_orm_execute", _scope_statement):
         event.listen(session_class, "do_orm_execute", _scope_statement)
         event.listen(session_class, "before_flush", _check_writes)
+    # On PostgreSQL the database enforces the same scope (row-level security).
+    from vendor_qa.tenants import rls
+
+    rls.install(session_class)

@@ -18,6 +18,7 @@ from vendor_qa import clock
 from vendor_qa.auth.accounts import AccountError, certify, create_user, uncertify, update_user
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import GraderCertification, Role, User
+from vendor_qa.auth.sessions import end_sessions
 from vendor_qa.calibration.forms import reliability_settings, reliability_settings_data
 from vendor_qa.calls.models import Agent
 from vendor_qa.extensions import db, htmx
@@ -127,6 +128,7 @@ def edit_tenant(tenant_id: int):
         "show_customer_rating": tenant.setting("show_customer_rating"),
         "dispute_window_days": tenant.setting("dispute_window_days"),
         "dispute_alert_days": tenant.setting("dispute_alert_days"),
+        "require_second_factor": tenant.setting("require_second_factor"),
         **reliability_settings_data(tenant),
     })
     if form.validate_on_submit():
@@ -141,6 +143,7 @@ def edit_tenant(tenant_id: int):
             # Left empty (or not sent): the current value stays.
             "dispute_window_days": form.dispute_window_days.data or tenant.setting("dispute_window_days"),
             "dispute_alert_days": form.dispute_alert_days.data or tenant.setting("dispute_alert_days"),
+            "require_second_factor": form.require_second_factor.data,
             **reliability_settings(tenant, form),
         }
         db.session.commit()
@@ -326,6 +329,18 @@ def deactivate_user(user_id: int):
 @roles(ADMIN)
 def activate_user(user_id: int):
     return _set_active(user_id, active=True)
+
+
+@bp.post("/users/<int:user_id>/end-sessions")
+@roles(ADMIN)
+def end_user_sessions(user_id: int):
+    user = db.get_or_404(User, user_id)
+    end_sessions(user)
+    db.session.commit()
+    flash(f"Every session of {user.name} has ended; they must log in again.", "success")
+    if user.id == current_user.id:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("tenants.user", user_id=user.id))
 
 
 # --- grader certifications ------------------------------------------------------------------
