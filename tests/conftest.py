@@ -50,6 +50,19 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL's own features (row-level security) are tested in the PostgreSQL pass only.
+
+    They are deselected, not skipped, on SQLite: there is nothing of theirs to run there.
+    """
+    if _postgres_server_url() is not None:
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     server = _postgres_server_url()

@@ -14,13 +14,14 @@ from vendor_qa.extensions import db
 from vendor_qa.tenants import rls
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope, tenants_scope
 
+pytestmark = pytest.mark.postgresql
+
 
 @pytest.fixture
 def postgres(app):
     """PostgreSQL, with DATABASE_RLS on for the test (it is off by default, see rls.py)."""
     with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("row-level security is PostgreSQL's")
+        assert db.engine.dialect.name == "postgresql"  # the marker keeps these tests off SQLite
     before = app.config.get("DATABASE_RLS")
     app.config["DATABASE_RLS"] = True
     yield
