@@ -15,24 +15,31 @@ from __future__ import annotations
 from hashlib import sha256
 from typing import Callable
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request, session
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 
 from vendor_qa import clock
+from vendor_qa.auth.models import User
+from vendor_qa.auth.sessions import PENDING_LOGIN
 from vendor_qa.errors import render_error
-from vendor_qa.extensions import limiter
+from vendor_qa.extensions import db, limiter
 
 LOGIN_FAILED = 422  # the login view's answer to a wrong e-mail or password
 
 
 def login_limits(view: Callable) -> Callable:
-    """The login's limits, on POST only: showing the form costs nothing."""
-    view = limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"],
-                         key_func=_login_account, deduct_when=lambda response: response.status_code == LOGIN_FAILED,
-                         error_message="Too many failed logins to this account.")(view)
-    return limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-                         error_message="Too many logins from your address.")(view)
+    """The login's limits, on POST only: showing the form costs nothing.
+
+    Shared by every step of a login (password, second-factor code, enrolment): a code guessed
+    wrong spends the same allowance as a wrong password, per address and per account.
+    """
+    view = limiter.shared_limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], scope="login-account",
+                                methods=["POST"], key_func=_login_account,
+                                deduct_when=lambda response: response.status_code == LOGIN_FAILED,
+                                error_message="Too many failed logins to this account.")(view)
+    return limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login-address",
+                                methods=["POST"], error_message="Too many logins from your address.")(view)
 
 
 def expensive(action: str, what: str) -> Callable[[Callable], Callable]:
@@ -73,10 +80,18 @@ def _setting(name: str) -> Callable[[], str]:
 
 
 def _login_account() -> str:
-    """The account a login names, normalised as the view looks it up. Hashed: the counter's key
-    stays short whatever is typed, and Redis holds no e-mail addresses. Empty: not counted."""
-    email = (request.form.get("email") or "").strip().lower()
+    """The account a login names, normalised as the view looks it up: the e-mail typed at the
+    password step, or the account whose password was given already at the code step (so that
+    second-factor codes are limited per account too, not only per address). Hashed: the counter's
+    key stays short whatever is typed, and Redis holds no e-mail addresses. Empty: not counted."""
+    email = (request.form.get("email") or "").strip().lower() or _pending_email()
     return "account:" + sha256(email.encode()).hexdigest() if email else ""
+
+
+def _pending_email() -> str:
+    pending = session.get(PENDING_LOGIN)
+    user = db.session.get(User, pending.get("user")) if isinstance(pending, dict) else None
+    return user.email.strip().lower() if user is not None else ""
 
 
 def _user() -> str:

@@ -63,3 +63,11 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   window.history.back();
 });
+
+// A request that an element makes of itself on a timer (hx-trigger="every Ns") is not the user at
+// work: it says so, and the server does not count it as activity, so an open board does not keep
+// an idle session alive (vendor_qa/auth/sessions.py).
+document.addEventListener("htmx:configRequest", (event) => {
+  const trigger = event.detail.elt.getAttribute("hx-trigger") || "";
+  if (!event.detail.triggeringEvent && /\bevery\b/.test(trigger)) event.detail.headers["X-Background"] = "poll";
+});

@@ -14,7 +14,7 @@ from tests.builders import PASSWORD
 from tests.integration.test_health import closed_port
 from vendor_qa import clock, create_app
 from vendor_qa.auth import passwords
-from vendor_qa.extensions import limiter
+from vendor_qa.extensions import db, limiter
 
 
 def post_login(client, email: str, password: str, address: str = "198.51.100.1"):
@@ -123,3 +123,22 @@ def test_login_works_and_is_still_limited_when_redis_is_down(own_limiter, databa
     client.post("/logout")
     assert post_login(client, user.email, "wrong").status_code == 422
     assert post_login(client, user.email, PASSWORD).status_code == 429  # counted in memory meanwhile
+
+
+def test_second_factor_codes_are_limited_per_account_whatever_the_address(app, build, limits):
+    import pyotp
+
+    limits(LOGIN_ACCOUNT_RATE_LIMIT="3 per 15 minutes")
+    user = build.admin()
+    user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    for n in range(3):
+        client = app.test_client()  # a new address and a new session each time: only the account is common
+        post_login(client, user.email, PASSWORD, f"203.0.113.{n}")
+        wrong = client.post("/login/code", data={"code": "000000"}, environ_base={"REMOTE_ADDR": f"203.0.113.{n}"})
+        assert wrong.status_code in (422, 429)
+
+    client = app.test_client()
+    refused = post_login(client, user.email, PASSWORD, "203.0.113.50")
+    assert refused.status_code == 429
+    assert "Too many failed logins to this account" in refused.get_data(as_text=True)

@@ -142,3 +142,54 @@ def test_managers_of_other_tenants_log_in_with_the_password_alone(build, client)
     build.tenant("strict", settings={"require_second_factor": True})
     manager = build.manager(build.tenant("relaxed"))
     assert password_step(client, manager).headers["Location"] == "/t/relaxed/"
+
+
+def test_a_user_turns_the_second_factor_off_with_password_and_code(app, client, enrolled_admin, time_machine):
+    admin, secret = enrolled_admin
+    password_step(client, admin)
+    client.post("/login/code", data={"code": code(secret)})
+    time_machine.move_to(clock.now() + timedelta(seconds=90))  # the login's code is used up
+    page = client.get("/account/second-factor").get_data(as_text=True)
+    assert "Turn it off" in page
+
+    wrong = client.post("/account/second-factor/off", data={"password": "not it", "code": code(secret)})
+    assert wrong.status_code == 422 and "This is not your password" in wrong.get_data(as_text=True)
+    db.session.refresh(admin)
+    assert admin.totp_secret == secret
+
+    response = client.post("/account/second-factor/off", data={"password": PASSWORD, "code": code(secret)})
+
+    assert response.status_code == 302
+    db.session.refresh(admin)
+    assert admin.totp_secret is None
+    client.post("/logout")
+    assert password_step(client, admin).headers["Location"] == "/admin/tenants"  # the password alone again
+
+
+def test_a_manager_whose_tenant_requires_it_cannot_turn_it_off_and_an_admin_resets_it(app, build, client, time_machine):
+    tenant = build.tenant("acme", settings={"require_second_factor": True})
+    manager = build.manager(tenant)
+    secret = manager.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    password_step(client, manager)
+    assert client.post("/login/code", data={"code": code(secret)}).headers["Location"] == "/t/acme/"
+    assert "Turn it off" not in client.get("/account/second-factor").get_data(as_text=True)
+
+    refused = client.post("/account/second-factor/off", data={"password": PASSWORD, "code": code(secret)},
+                          follow_redirects=True)
+    assert "Your company requires a second factor: it stays on" in refused.get_data(as_text=True)
+    db.session.refresh(manager)
+    assert manager.totp_secret == secret
+
+    admin = app.test_client()
+    admin.post("/login", data={"email": build.admin().email, "password": PASSWORD})
+    assert "Reset second factor" in admin.get(f"/admin/users/{manager.id}").get_data(as_text=True)
+    response = admin.post(f"/admin/users/{manager.id}/reset-second-factor", follow_redirects=True)
+
+    assert "The second factor of" in response.get_data(as_text=True)
+    db.session.refresh(manager)
+    assert manager.totp_secret is None
+    assert client.get("/t/acme/").status_code == 302  # the lost phone's sessions ended
+    time_machine.move_to(clock.now() + timedelta(seconds=90))
+    password_step(client, manager)
+    assert client.get("/login/code").headers["Location"] == "/login/enrol"  # set up again at once

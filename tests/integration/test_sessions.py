@@ -174,6 +174,19 @@ def test_a_session_idle_too_long_ends(app, build, time_machine, monkeypatch):
     assert "after 30 minutes without activity" in client.get("/login").get_data(as_text=True)
 
 
+def test_a_board_polling_by_itself_does_not_keep_an_idle_session_alive(app, build, time_machine, monkeypatch):
+    monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", 30)
+    client = logged_in(app, build.admin())
+    poll = {"HX-Request": "true", "X-Background": "poll"}  # what static/js/app.js sends for hx-trigger="every Ns"
+
+    time_machine.move_to(clock.now() + timedelta(minutes=20))
+    assert client.get(ADMIN_HOME, headers=poll).status_code == 200  # served, but not activity
+    time_machine.move_to(clock.now() + timedelta(minutes=15))
+
+    assert client.get(ADMIN_HOME, headers=poll).status_code != 200  # 35 minutes since the user's last request
+    assert not is_in(client, ADMIN_HOME)
+
+
 def test_a_cookie_of_the_old_format_is_no_session(app, build):
     user = build.admin()
     client = app.test_client()

@@ -23,3 +23,8 @@ class PasswordChangeForm(FlaskForm):
     confirm = PasswordField("New password again", validators=[
         DataRequired("Type the new password again."),
         EqualTo("new_password", message="The two new passwords differ; type the same one twice.")])
+
+
+class SecondFactorOffForm(CodeForm):
+    """Turning the second factor off asks for both factors: a stolen session alone cannot do it."""
+    password = PasswordField("Your password", validators=[DataRequired("Give your password.")])

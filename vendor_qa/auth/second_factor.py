@@ -73,6 +73,18 @@ def accept_code(user: User, code: str) -> bool:
     return moved.rowcount == 1
 
 
+def may_turn_off(user: User) -> bool:
+    """A user may drop their own second factor unless their tenant requires it."""
+    return user.totp_secret is not None and not required(user)
+
+
+def remove(user: User) -> None:
+    """Forget the user's second factor (they turn it off, or a vendor admin resets it after a lost
+    phone); the caller commits, which ends the user's sessions (sessions.py)."""
+    user.totp_secret = None
+    user.totp_last_step = None
+
+
 def enrol(user: User, secret: str, code: str) -> bool:
     """Turn the second factor on when the code proves the app holds the secret (the caller commits)."""
     step = matching_step(secret, code)

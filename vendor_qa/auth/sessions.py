@@ -10,12 +10,14 @@ every session of that user at once, on every device and in every copy of the coo
   changes, or their tenant is deactivated, whichever code path made the change;
 
 and the loader refuses an inactive user or a user of an inactive tenant anyway. A session idle
-for longer than SESSION_IDLE_MINUTES is ended by the loader at its next request.
+for longer than SESSION_IDLE_MINUTES is ended by the loader at its next request. A request that
+a page makes of itself on a timer (htmx polling, header `X-Background`, set in static/js/app.js)
+is served but is not activity: a board left open does not keep its session alive.
 """
 
 from __future__ import annotations
 
-from flask import current_app, flash, session
+from flask import current_app, flash, request, session
 from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session
 
@@ -27,6 +29,8 @@ from vendor_qa.tenants.models import Tenant
 # What a change of which ends the user's sessions: who they are, what they may do, how they log in.
 _SESSION_BOUND = ("password_hash", "role", "tenant_id", "tenant", "active", "totp_secret")
 LAST_SEEN = "seen"
+PENDING_LOGIN = "pending_login"  # between the password and the second factor: {user, epoch, at, next}
+BACKGROUND = "X-Background"  # a request the page makes by itself, not the user
 
 
 # Flask-Login's own keys of a logged-in session, and ours.
@@ -47,7 +51,8 @@ def load_user(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or user.session_epoch != int(epoch) or not user.is_active:
         return None
-    mark_seen()
+    if BACKGROUND not in request.headers:
+        mark_seen()
     return user
 
 

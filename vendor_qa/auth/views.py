@@ -22,7 +22,7 @@ bp = Blueprint("auth", __name__)
 bp.record_once(lambda state: sessions.listen())
 
 # Between the password and the code: who, in which epoch, since when, and where to go after.
-PENDING = "pending_login"
+PENDING = sessions.PENDING_LOGIN
 PENDING_SECONDS = 300
 
 

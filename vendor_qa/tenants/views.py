@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from vendor_qa import clock
+from vendor_qa.auth import second_factor
 from vendor_qa.auth.accounts import AccountError, certify, create_user, uncertify, update_user
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import GraderCertification, Role, User
@@ -338,6 +339,23 @@ def end_user_sessions(user_id: int):
     end_sessions(user)
     db.session.commit()
     flash(f"Every session of {user.name} has ended; they must log in again.", "success")
+    if user.id == current_user.id:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("tenants.user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/reset-second-factor")
+@roles(ADMIN)
+def reset_second_factor(user_id: int):
+    """After a lost phone: the user's second factor is forgotten and their sessions end; where it is
+    required they set it up again at their next login, else they may turn it on again."""
+    user = db.get_or_404(User, user_id)
+    if user.totp_secret is None:
+        flash(f"{user.name} has no second factor to reset.", "info")
+    else:
+        second_factor.remove(user)
+        db.session.commit()
+        flash(f"The second factor of {user.name} is reset and their sessions have ended.", "success")
     if user.id == current_user.id:
         return redirect(url_for("auth.login"))
     return redirect(url_for("tenants.user", user_id=user.id))

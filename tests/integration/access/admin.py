@@ -37,6 +37,7 @@ ROUTES = [
     Route("tenants.deactivate_user", "/admin/users/{user}/deactivate", ONLY_ADMIN, method="POST", ok=302),
     Route("tenants.activate_user", "/admin/users/{user}/activate", ONLY_ADMIN, method="POST", ok=302),
     Route("tenants.end_user_sessions", "/admin/users/{user}/end-sessions", ONLY_ADMIN, method="POST", ok=302),
+    Route("tenants.reset_second_factor", "/admin/users/{user}/reset-second-factor", ONLY_ADMIN, method="POST", ok=302),
     # grader certifications ({grader} is certified for the tenant {tenant_id})
     Route("tenants.certify_user", "/admin/users/{grader}/certifications", ONLY_ADMIN, method="POST", ok=302,
           data={"tenant": "{counterpart}"}),  # certify for the other tenant

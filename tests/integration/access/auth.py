@@ -11,4 +11,5 @@ ROUTES = [
     Route("auth.login_enrol", "/login/enrol", EVERYONE, ok=302),
     Route("auth.change_own_password", "/account/password", frozenset({ADMIN, GRADER, MANAGER}), ok=200),
     Route("auth.second_factor_setup", "/account/second-factor", frozenset({ADMIN, MANAGER}), ok=200),
+    Route("auth.second_factor_off", "/account/second-factor/off", frozenset({ADMIN, MANAGER}), method="POST", ok=302),
 ]
