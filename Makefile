@@ -14,7 +14,7 @@ run: migrate
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-setup: $(STAMP) static/vendor/htmx.min.js
+setup: $(STAMP) static/vendor/htmx.min.js static/vendor/fonts/NotoSansSC-Regular.ttf
 
 $(STAMP): requirements.txt package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -30,6 +30,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/sortablejs/Sortable.min.js static/vendor/
+
+# The report PDF's fonts (vendor_qa/reports/pdf_layout.py): Noto Sans for Latin, Greek and
+# Cyrillic, Noto Sans SC for Chinese; fpdf2 embeds only the glyphs a report uses.
+static/vendor/fonts/NotoSansSC-Regular.ttf: node_modules/.package-lock.json
+	mkdir -p static/vendor/fonts
+	cp node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf static/vendor/fonts/NotoSans-Regular.ttf
+	cp node_modules/@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf static/vendor/fonts/NotoSans-Bold.ttf
+	cp node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf $@
 
 migrate: setup
 	$(FLASK) db upgrade

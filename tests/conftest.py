@@ -195,6 +195,16 @@ def _clean_state(request):
 
 
 @pytest.fixture
+def own_limiter(monkeypatch):
+    """The limiter is one object for every app: put back what an app of the test's own replaces
+    (its storage: another app's Redis, which may be gone once the test is over)."""
+    from vendor_qa.extensions import limiter
+
+    for name in ("_storage", "_limiter", "_storage_dead", "_fallback_storage", "_fallback_limiter"):
+        monkeypatch.setattr(limiter, name, getattr(limiter, name))
+
+
+@pytest.fixture
 def limits(app, monkeypatch):
     """Set app settings (limits, waits) for one test; they are restored after it."""
     def set_(**values):

@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     from vendor_qa import ratelimits, redis_store
     from vendor_qa.extensions import csrf, db, htmx, limiter, login_manager, migrate
     from vendor_qa.tenants import context, scoping
+    from vendor_qa.work import outbox
     from vendor_qa.database import configure_engine
 
     import vendor_qa.schema  # noqa: F401  (all models known before anything queries)
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     configure_engine(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     scoping.install(Session)
+    outbox.install()  # jobs written with their work reach RQ right after the commit
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
@@ -95,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from vendor_qa.grading import client_views, form_views, mine_views
     from vendor_qa.reports.views import bp as reports_bp
     from vendor_qa.reports.archive_views import bp as report_archive_bp
+    from vendor_qa.reports.methods_views import bp as methods_bp
     from vendor_qa.sla import views as sla_views
     import vendor_qa.api.sla  # noqa: F401  (GET /api/v1/sla, on the api blueprint)
 
@@ -104,7 +107,17 @@ def register_blueprints(app: Flask) -> None:
                disputes_bp):
         app.register_blueprint(bp)
     register_reliability(app)
+    register_recordings(app)
+    app.register_blueprint(methods_bp)  # /methods: how each figure is computed
     app.register_blueprint(health_bp)  # /healthz and /readyz, for load balancers
+
+
+def register_recordings(app: Flask) -> None:
+    """Recordings streamed through the application, for graders and the tenant's people."""
+    from vendor_qa.grading import recordings
+
+    app.register_blueprint(recordings.grader_bp)
+    app.register_blueprint(recordings.client_bp)
 
 
 def register_reliability(app: Flask) -> None:

@@ -4,7 +4,7 @@
 |---------------|-----------------------------------------------------|
 | APP_ENV       | development (or production, testing)                |
 | DATABASE_URL  | SQLite file instance/vendor_qa.db                   |
-| DATABASE_RLS  | off; on: PostgreSQL row-level security enforces the tenant scope (tenants/rls.py) |
+| DATABASE_RLS  | on: PostgreSQL row-level security enforces the tenant scope (tenants/rls.py); off: the app-level scoping alone |
 | DATABASE_APP_ROLE | vendor_qa_app: the role each transaction runs as with DATABASE_RLS on; empty: the login role |
 | REDIS_URL     | an embedded Redis server started by the app itself  |
 | SECRET_KEY    | generated once into instance/secret_key             |
@@ -75,7 +75,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "API_MAX_BATCH": 1000,
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "PAGE_SIZE": 50,
-        "DATABASE_RLS": env.get("DATABASE_RLS", "").lower() in ("1", "true", "on", "yes"),
+        "DATABASE_RLS": env.get("DATABASE_RLS", "on").lower() in ("1", "true", "on", "yes"),
         "DATABASE_APP_ROLE": env.get("DATABASE_APP_ROLE", "vendor_qa_app"),
     }
 

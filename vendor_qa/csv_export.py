@@ -10,14 +10,16 @@ Which cells: text is data that people typed (agent, team, topic, scorecard and b
 codes), so every `str` cell is neutralised, whatever its column. The application's own figures are
 handed over as numbers (`int`, `Decimal`) and written as they are, so a change of -3.5 points stays
 the number `-3.5000` that a spreadsheet can sum. An exporter therefore passes its numbers as numbers,
-never pre-formatted as text.
+never pre-formatted as text, and rounded by the application's one rule (floats are refused).
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Iterable, TextIO
+from fractions import Fraction
+from typing import TextIO
 
 Cell = str | int | Decimal | None  # None is written as an empty cell
 
@@ -25,7 +27,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralised(cell: Cell) -> Cell:
-    """The cell as a spreadsheet must show it: text that would start a formula gets a leading `'`."""
+    """The cell as a spreadsheet must show it: text that would start a formula gets a leading `'`.
+
+    A float or a Fraction is refused: csv would write its repr ("84.35000000000001", "60/11"),
+    not a figure rounded by the one rule (`vendor_qa.templating.rounded`, which gives a Decimal).
+    """
+    if isinstance(cell, (float, Fraction)):
+        raise TypeError(f"{cell!r}: pass a figure as a Decimal rounded by vendor_qa.templating.rounded")
     if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
         return "'" + cell
     return cell

@@ -1,7 +1,9 @@
 """Background jobs on RQ: the queue, enqueueing with retries, the worker, the cron scheduler.
 
 Jobs take ids and a period, never ORM objects; each sets its tenant context
-itself (see `tenant_job`) and is safe to run again.
+itself (see `tenant_job`) and is safe to run again. Work is enqueued through the
+outbox (vendor_qa.work.outbox), in the transaction that creates it; `enqueue`
+here is the relay's last step.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from rq import Queue, Retry, SimpleWorker
-from rq.cron import CronScheduler
 
 from vendor_qa.extensions import db
 from vendor_qa.redis_store import get_redis
 from vendor_qa.tenants.scoping import tenant_scope
+from vendor_qa.work import liveness
+from vendor_qa.work.scheduler import OneScheduler
 
 QUEUE_NAME = "vendor_qa"
 DEFAULT_TIMEOUT = 600
@@ -85,13 +88,27 @@ def register_commands(app: Flask) -> None:
 @with_appcontext
 def worker_command(burst: bool) -> None:
     """Run an RQ worker for vendor_qa's queue."""
+    from vendor_qa.work import outbox, sweeper
+
     worker = AppWorker([QUEUE_NAME], connection=get_redis())
+    liveness.beat(worker.connection, worker.name)
+    # Work left behind while no worker ran: what Redis did not take, what a dead worker held.
+    try:
+        sweeper.sweep()
+        outbox.relay()
+    except Exception:
+        log.exception("relay and sweep at worker start failed; the scheduler's run retries them")
+        db.session.rollback()
+    db.session.remove()
     click.echo(f"worker {worker.name} listening on {QUEUE_NAME}")
-    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+    # RQ's retries after their backoff are enqueued by the one scheduler (vendor_qa.work.scheduler).
+    worker.work(burst=burst, with_scheduler=False, logging_level="INFO")
 
 
-def build_scheduler(app: Flask) -> CronScheduler:
-    scheduler = CronScheduler(connection=get_redis(app))
+def build_scheduler(app: Flask) -> OneScheduler:
+    from vendor_qa.work import sweeper  # noqa: F401  (registers the relay and sweep with the cron jobs)
+
+    scheduler = OneScheduler(get_redis(app), QUEUE_NAME)
     for func, expression, every, kwargs in CRON_JOBS:
         scheduler.register(func, QUEUE_NAME, cron=expression, interval=every,
                            job_timeout=DEFAULT_TIMEOUT, **kwargs)
@@ -101,7 +118,7 @@ def build_scheduler(app: Flask) -> CronScheduler:
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Run the RQ cron scheduler with the jobs registered in code."""
+    """Run the cron scheduler with the jobs registered in code (one at a time: the others wait)."""
     scheduler = build_scheduler(current_app._get_current_object())
     click.echo(f"scheduler with {len(CRON_JOBS)} cron job(s)")
     scheduler.start()

@@ -309,6 +309,27 @@ def weeks_overlapping(first: date, last: date, zone: str | ZoneInfo) -> list[Rep
     return found
 
 
+def thursday(week: str) -> date:
+    """The week's Thursday: it names the ISO year of the week, and by the same rule its month."""
+    return _monday(week) + timedelta(days=3)
+
+
+def month_of_week(week: str) -> str:
+    """The month an ISO week belongs to, by the ISO rule (its Thursday): '2026-W49' -> '2026-12'."""
+    return f"{thursday(week):%Y-%m}"
+
+
+def weeks_belonging(first: date, last: date, zone: str | ZoneInfo) -> list[ReportPeriod]:
+    """The ISO weeks whose Thursday falls in [first, last], oldest first.
+
+    A week that straddles the edge of a month belongs to one month only (the one holding most
+    of its days), so the weeks of consecutive months never overlap and every week is counted
+    once. A range with no Thursday in it has no weeks.
+    """
+    return [week for week in weeks_overlapping(first, last, zone)
+            if first <= week.first + timedelta(days=3) <= last]
+
+
 def recent_weeks(zone: str | ZoneInfo, count: int, now: datetime | None = None) -> list[ReportPeriod]:
     """The current ISO week and the `count - 1` before it, oldest first."""
     found = [current_week(zone, now)]

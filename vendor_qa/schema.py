@@ -7,7 +7,9 @@ from vendor_qa.calibration import models as calibration_models  # noqa: F401
 from vendor_qa.calls import models as calls_models  # noqa: F401
 from vendor_qa.disputes import models as disputes_models  # noqa: F401
 from vendor_qa.grading import models as grading_models  # noqa: F401
+from vendor_qa.grading import timing as grading_timing  # noqa: F401
 from vendor_qa.reports import models as reports_models  # noqa: F401
 from vendor_qa.scorecards import models as scorecards_models  # noqa: F401
 from vendor_qa.sla import models as sla_models  # noqa: F401
 from vendor_qa.tenants import models as tenants_models  # noqa: F401
+from vendor_qa.work import models as work_models  # noqa: F401

@@ -19,7 +19,7 @@ def _grade(page, log_in, grader, name_answer: str, name_comment: str | None = No
     page.goto("/grading/queue")
     row = page.locator("tr", has_text="calibration")
     expect(row).to_have_count(1)
-    row.get_by_role("link", name="Grade").click()
+    row.get_by_role("button", name="Grade").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("CAL-1")
     grade_sample_card(page, "CAL-1", name_answer, name_comment)
 
@@ -53,8 +53,10 @@ def test_a_calibration_session_from_start_to_comparison(build, log_in, page):
     page.goto(session_url)
     progress = page.locator("#progress")
     expect(progress).to_contain_text("2 of 2 graders submitted")
-    expect(page.get_by_test_id("alpha")).to_have_text(re.compile(r"^-?\d\.\d\d$"))
-    table = progress.locator("table")
+    agreement = page.get_by_test_id("agreement-by-kind")  # each kind of criterion apart, alpha beside AC1
+    expect(agreement.get_by_test_id("alpha").first).to_have_text(re.compile(r"^(-?\d\.\d\d|n/a)$"))
+    expect(agreement.get_by_test_id("ac1").first).to_have_text(re.compile(r"^(-?\d\.\d\d|n/a)$"))
+    table = progress.locator("table").last  # the answers side by side, after the agreement by kind
     expect(table.locator("thead")).to_contain_text("Ann Grader")
     expect(table.locator("thead")).to_contain_text("Bob Grader")
     name_row = table.locator("tr", has_text="Asks for the customer's name")

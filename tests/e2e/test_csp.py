@@ -60,7 +60,7 @@ def test_a_grader_grades_under_the_policy(build, log_in, page, console):
     page.get_by_role("button", name="Get next").click()
     page.wait_for_url(re.compile(r"/grading/assignments/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("CSP-1")
-    expect(page.locator("audio")).to_have_attribute("src", "https://recordings.example/csp-1.mp3")
+    expect(page.locator("audio")).to_have_attribute("src", re.compile(r"^/grading/assignments/\d+/recording$"))
     answer(page, "Greets the customer", "Yes")  # htmx posts the draft and the live total
     expect(page.locator("#draft-status")).to_contain_text(re.compile(r"Draft saved \d\d:\d\d"))
     log_out(page)

@@ -33,7 +33,7 @@ def test_claim_grade_submit_and_the_client_sees_it(build, log_in, page):
     page.get_by_role("button", name="Get next").click()
     page.wait_for_url(re.compile(r"/grading/assignments/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("X-42")
-    expect(page.locator("pre.transcript")).to_contain_text("[phone]")
+    expect(page.locator(".transcript")).to_contain_text("[phone]")
 
     # The total follows the answers as they are given.
     total = page.locator("#score-panel #preview-total")

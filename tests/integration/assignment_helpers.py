@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from vendor_qa import clock
+from vendor_qa import clock, periods
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
@@ -28,14 +28,16 @@ def published_scorecard(tenant, channels=("phone",), name: str = "Inbound") -> i
 
 
 def open_pool(build, tenant, count: int, version_id: int | None = None, priority: int = 10,
-              due: datetime | None = None) -> list[int]:
+              due: datetime | None = None, week: str | None = None) -> list[int]:
     """`count` calls of one agent, each with an open sample assignment; their ids, in insert order.
 
-    Written set-based: concurrency tests need hundreds of rows quickly.
+    The calls are of `week` (default: the current ISO week in UTC, whose SLA is still open),
+    from its Monday 09:00 UTC on. Written set-based: concurrency tests need hundreds of rows quickly.
     """
     version_id = version_id or published_scorecard(tenant, name=f"Pool {uuid.uuid4().hex[:8]}")
     agent = build.agent(tenant)
-    start = datetime(2026, 11, 16, 9, tzinfo=timezone.utc)
+    week = week or periods.current_week_key("UTC")
+    start = periods.week_bounds(week, "UTC")[0] + timedelta(hours=9)
     due = due or clock.now() + timedelta(days=3)
     with tenant_scope(tenant.id):
         call_ids = db.session.scalars(insert(Call).returning(Call.id), [
@@ -45,7 +47,7 @@ def open_pool(build, tenant, count: int, version_id: int | None = None, priority
         ]).all()
         ids = db.session.scalars(insert(Assignment).returning(Assignment.id), [
             dict(tenant_id=tenant.id, call_id=call_id, scorecard_version_id=version_id, reason="sample",
-                 priority=priority, week="2026-W47", due_at=due, status="open")
+                 priority=priority, week=week, due_at=due, status="open")
             for call_id in call_ids
         ]).all()
         db.session.commit()

@@ -17,6 +17,7 @@ from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment, Evaluation
 from vendor_qa.grading.results import EvaluationFilter, client_statement
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
+from vendor_qa.templating import number
 
 
 class World:
@@ -151,7 +152,9 @@ def test_no_one_sees_answers_before_every_grader_has_submitted(world, login, app
     assert "Partial" in page and "Full" in page  # both graders' answers, side by side
     with tenant_scope(world.tenant.id):
         figures = service.results(world.session(session_id)).comparison
-    assert f'data-testid="alpha">{figures.alpha:.2f}<' in page
+    for kind in figures.by_kind:  # each kind of criterion apart, at its own level
+        shown = "n/a" if kind.agreement.alpha is None else number(kind.agreement.alpha, 2)
+        assert f'data-testid="alpha">{shown}<' in page
     assert world.session(session_id).status == "closed"
     assert world.audit() == ["calibration.session_created", "calibration.session_closed"]
 
@@ -186,7 +189,8 @@ def test_the_deadline_reveals_what_was_submitted_and_withdraws_the_rest(world, l
         assert withdrawn.status == "cancelled"
     page = login(world.admin).get(f"{world.base}/{session_id}").get_data(as_text=True)
     assert "1 of 2" in page and "Did not submit" in page and second.name in page
-    assert 'data-testid="alpha">n/a<' in page  # one sheet: nothing to agree with
+    # one sheet: nothing to agree with
+    assert 'data-testid="alpha">n/a<' in page and 'data-testid="alpha">0' not in page
 
 
 def test_an_admin_can_close_a_session_early(world, login):

@@ -162,7 +162,8 @@ def test_the_evaluation_page_shows_everything_the_grader_gave(build, acme, manag
     for criterion in gh.CRITERIA["Opening"] + gh.CRITERIA["Resolution"]:
         assert f'data-criterion="{criterion["text"]}"'.replace("'", "&#39;") in page
     assert "Partial" in page and "5 / 10" in page and "Never used the name" in page
-    assert "2 of 4" in page and "2.5 / 5" in page and "Vague about the refund" in page
+    assert '<strong data-value="2" aria-current="true">2</strong>' in page  # 2 among 4 · 3 · 2 · 1 · 0
+    assert "2.5 / 5" in page and "Vague about the refund" in page
     assert 'data-section="Opening"' in page and "<strong>66.7</strong>" in page
     assert 'data-section="Resolution"' in page and "<strong>90.0</strong>" in page
     assert "Alice Berg" in page and 'href="/t/acme/calls/' in page

@@ -41,7 +41,10 @@ def world(build):
 
 @pytest.fixture
 def grader(world, login):
-    return login(world["grader"])
+    """The holder, logged in, having started the work (a GET of the form only displays it)."""
+    client = login(world["grader"])
+    assert client.post(url(world, "/start")).status_code == 302
+    return client
 
 
 def url(world, suffix: str = "") -> str:
@@ -61,7 +64,8 @@ def test_the_form_shows_the_call_as_a_grader_may_see_it(world, grader):
     page = text(grader.get(url(world)))
     assert "phone" in page and "billing" in page and "12:34" in page
     assert "2026-11-20 09:30" in page  # 08:30 UTC in Oslo
-    assert '<audio controls preload="none" src="https://recordings.example/X-1.mp3"' in page
+    assert f'<audio id="gr-audio" controls preload="none" src="{url(world, "/recording")}"' in page
+    assert "recordings.example" not in page  # streamed through the application (test_recordings.py)
     assert "[phone]" in page and "[email]" in page and "[card]" in page
     assert "912 34 567" not in page and "ola.nordmann" not in page and "4111" not in page
     assert "AG-ALICE" in page and "Alice Berg" not in page
@@ -86,10 +90,10 @@ def test_each_criterion_has_its_guidance_answers_and_comment(world, grader):
     def values(start):
         return re.findall(rf'name="a-{card.key(start)}" value="([^"]+)"', page)
 
-    assert values("Greets") == ["no", "yes"]
-    assert values("Asks") == ["none", "partial", "full", "na"]
-    assert values("Solves") == ["no", "yes"]
-    assert values("Explains") == ["0", "1", "2", "3", "4"]
+    assert values("Greets") == ["yes", "no"]  # best first, as in the scorecard preview the client approved
+    assert values("Asks") == ["full", "partial", "none", "na"]
+    assert values("Solves") == ["yes", "no"]
+    assert values("Explains") == ["4", "3", "2", "1", "0"]
     for key in card.keys.values():
         assert f'name="c-{key}"' in page
     assert 'name="feedback_good"' in page and 'name="feedback_improve"' in page
@@ -101,15 +105,22 @@ def test_the_form_scores_live_and_saves_itself(world, grader):
     assert f'hx-post="{url(world, "/draft")}" hx-trigger="change delay:300ms, every 30s"' in page
 
 
-def test_opening_the_form_starts_the_work(world, grader):
+def test_starting_is_a_post_and_the_clock_starts_once(world, login):
+    client = login(world["grader"])
+    page = text(client.get(url(world)))  # a link preview, a prefetch, a look: nothing changes
+    assert "Start grading" in page and 'name="a-' not in page
+    assignment = fresh_assignment(world["id"])
+    assert assignment.status == "assigned" and assignment.opened_at is None and assignment.evaluation is None
+
     before = clock.now()
-    grader.get(url(world))
+    assert client.post(url(world, "/start")).headers["Location"].endswith(url(world))
     assignment = fresh_assignment(world["id"])
     assert assignment.status == "in_progress"
     assert assignment.opened_at >= before - timedelta(seconds=1)
     assert assignment.evaluation.status == "draft"
     first = assignment.opened_at
-    grader.get(url(world))
+    client.post(url(world, "/start"))
+    client.get(url(world))
     assert fresh_assignment(world["id"]).opened_at == first  # the clock starts once
 
 

@@ -13,7 +13,6 @@ from alembic.script import ScriptDirectory
 from flask_migrate import stamp
 
 from vendor_qa import create_app
-from vendor_qa.extensions import limiter
 
 
 def closed_port() -> int:
@@ -30,12 +29,8 @@ def heads_and_previous(app) -> tuple[str, str]:
 
 
 @pytest.fixture
-def app_with(monkeypatch):
-    """Apps of a test's own. The rate limiter is one object for all apps and counts in the Redis
-    of the last app made; the session's app gets its own Redis back after the test."""
-    for name in ("_storage", "_limiter"):
-        monkeypatch.setattr(limiter, name, getattr(limiter, name))
-
+def app_with(own_limiter):
+    """Apps of a test's own (the limiter, one object for all apps, is put back after the test)."""
     def make(database_url: str, redis_url: str):
         return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url, "SERVER_NAME": None})
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from tests.builders import PASSWORD
 from tests.integration.test_health import closed_port
 from vendor_qa import clock, create_app
 from vendor_qa.auth import passwords
-from vendor_qa.extensions import db, limiter
+from vendor_qa.extensions import db
 
 
 def post_login(client, email: str, password: str, address: str = "198.51.100.1"):
@@ -104,13 +102,6 @@ def test_an_unknown_account_costs_the_same_argon2_check(app, client, monkeypatch
     monkeypatch.setattr(passwords, "_hasher", Hasher())
     assert post_login(client, "nobody@example.com", "wrong").status_code == 422
     assert checked == [passwords._DUMMY_HASH]
-
-
-@pytest.fixture
-def own_limiter(monkeypatch):
-    """The limiter is one object for every app: put back what an app of the test's own replaces."""
-    for name in ("_storage", "_limiter", "_storage_dead", "_fallback_storage", "_fallback_limiter"):
-        monkeypatch.setattr(limiter, name, getattr(limiter, name))
 
 
 def test_login_works_and_is_still_limited_when_redis_is_down(own_limiter, database_url, build):

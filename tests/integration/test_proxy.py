@@ -10,14 +10,10 @@ import pytest
 
 from vendor_qa import create_app
 from vendor_qa.config import ConfigError, load_config
-from vendor_qa.extensions import limiter
 
 
 @pytest.fixture
-def app_with(monkeypatch, database_url, redis_url):
-    for name in ("_storage", "_limiter", "_storage_dead", "_fallback_storage", "_fallback_limiter"):
-        monkeypatch.setattr(limiter, name, getattr(limiter, name))
-
+def app_with(own_limiter, database_url, redis_url):
     def make(**config):
         return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url, "SERVER_NAME": None,
                            "WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1 per minute", **config})

@@ -13,7 +13,7 @@ import io
 import secrets
 
 import pytest
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from tests import builders
@@ -140,7 +140,9 @@ def database_at(database_url, redis_url, tmp_path):
 def test_the_migration_keeps_what_each_client_has_seen(database_at):
     app = database_at
     with app.app_context():
-        upgrade(revision="5ec0a1000005")
+        # The data is made by today's code at the head, then the schema goes back to where grader
+        # pseudonyms were global (the rows stay), so the test holds whatever later migrations add.
+        upgrade()
         build = builders.Builder()
         acme, bolt, idle = build.tenant(), build.tenant(), build.tenant()
         # A grader as that schema held one: a global pseudonym, shown to every tenant.
@@ -151,6 +153,8 @@ def test_the_migration_keeps_what_each_client_has_seen(database_at):
         db.session.commit()
         evaluation_id = gh.submitted_evaluation(acme, build.call(build.agent(acme)), grader, gh.scorecard(acme))
         seen = grader.pseudonym
+        db.session.remove()
+        downgrade(revision="5ec0a1000005")
 
         upgrade()
         with all_tenants("test inspection"):

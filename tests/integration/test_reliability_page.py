@@ -74,7 +74,7 @@ def _row(html: str, name: str) -> str:
     return html[html.rindex("<tr", 0, start):html.index("</tr>", start)]
 
 
-def test_a_double_grade_gives_both_graders_their_figures(build, login):
+def test_double_grades_give_both_graders_their_figures_and_intervals(build, login):
     world = World(build)
     world.double_grade(world.ann, gh.full_marks(world.card), gh.strict(world.card))
     html = login(world.admin).get(PAGE).get_data(as_text=True)
@@ -83,9 +83,30 @@ def test_a_double_grade_gives_both_graders_their_figures(build, login):
     assert world.ann.pseudonym in ann and "Nordlys" in ann
     assert "50%" in ann and "+18.8" in ann and "(1 call)" in ann
     assert "50%" in bob and "-18.8" in bob
-    # Both below the 80% mark (flagged from one call here): flagged, with the reason.
-    assert "drifting" in ann and "agreement with peers 50% below 80%" in ann
-    assert "18.8 points more lenient than peers" in ann and "18.8 points stricter than peers" in bob
+    # One call has no interval: it cannot show anyone beyond the bound, so nobody is flagged.
+    assert "drifting" not in ann and "drifting" not in bob and "No grader drifting" in html
+
+    world.double_grade(world.ann, gh.full_marks(world.card), gh.strict(world.card))
+    html = login(world.admin).get(PAGE).get_data(as_text=True)
+    ann, bob = _row(html, "Ann Lenient"), _row(html, "Bob Strict")
+    # The same gap twice: the whole interval lies below the mark and past the bound.
+    assert "(2 calls)" in ann and "95%: 50–50%" in ann
+    assert "drifting" in ann and "agreement with peers 50% (95% interval 50–50%) below 80%" in ann
+    assert "18.8 points more lenient than peers (95% interval +18.8 to +18.8; bound 5.0)" in ann
+    assert "18.8 points stricter than peers" in bob
+
+
+def test_agreement_per_criterion_across_the_tenants_calls(build, login):
+    world = World(build)
+    for _ in range(3):
+        world.double_grade(world.ann, gh.full_marks(world.card), gh.strict(world.card))
+    world.double_grade(world.ann, gh.full_marks(world.card), gh.full_marks(world.card))
+    html = login(world.admin).get(f"{PAGE}?tenant={world.tenant.slug}").get_data(as_text=True)
+    start = html.index('id="criterion-agreement"')
+    section = html[start:html.index("</section>", start)]
+    assert section.count("<tr data-criterion=") == 4  # every criterion, each at its own level
+    assert "(nominal)" in section and "(ordinal)" in section and "(indicative)" in section  # four calls
+    assert 'id="criterion-agreement"' not in login(world.admin).get(PAGE).get_data(as_text=True)  # per tenant
 
 
 def test_graders_who_agree_are_not_flagged_and_the_flagged_come_first(build, login):
@@ -98,24 +119,26 @@ def test_graders_who_agree_are_not_flagged_and_the_flagged_come_first(build, log
     assert "100%" in _row(html, "Ann Lenient") and "0.0" in _row(html, "Ann Lenient")
     assert "drifting" not in _row(html, "Carl Calm")
 
-    # Carl and Bob now disagree on three calls (Ann has no room for the double grades): those two
-    # are flagged and listed before Ann.
+    # Carl and Bob now disagree on three calls (Ann has no room for the double grades). Carl, with
+    # only those, is flagged and listed before Ann; Bob's two calls in agreement with Ann keep his
+    # intervals reaching the bounds (50-100% agreement by call): not shown to drift.
     db.session.add(GraderCapacity(grader_id=world.ann.id, daily_capacity=0))
     db.session.commit()
     for _ in range(3):
         world.double_grade(carl, gh.full_marks(world.card), gh.strict(world.card))
     html = login(world.admin).get(PAGE).get_data(as_text=True)
     table = html[html.index('id="reliability-table"'):]
-    assert table.index("Ann Lenient") > table.index("Bob Strict")
     assert table.index("Ann Lenient") > table.index("Carl Calm")
-    assert "2 drifting" in html
+    assert "drifting" in _row(html, "Carl Calm") and "drifting" not in _row(html, "Bob Strict")
+    assert "1 drifting" in html
 
 
 def test_alignment_with_the_expert_of_a_closed_session(build, login):
     world = World(build)
     expert = build.user("grader", certify=[world.tenant], name="Eve Expert")
-    world.calibration(expert, {expert: gh.full_marks(world.card), world.ann: gh.full_marks(world.card),
-                               world.bob: gh.strict(world.card)})
+    for _ in range(2):
+        world.calibration(expert, {expert: gh.full_marks(world.card), world.ann: gh.full_marks(world.card),
+                                   world.bob: gh.strict(world.card)})
     with all_tenants("test"):
         rows = {r.grader.name: r for r in reliability_data.grader_rows(clock.now().date())}
     assert rows["Ann Lenient"].figures.alignment.value == 1
@@ -124,14 +147,15 @@ def test_alignment_with_the_expert_of_a_closed_session(build, login):
     # Ann: 4 alike with Eve, 2 with Bob, of 8 compared.
     assert rows["Ann Lenient"].figures.agreement.value == pytest.approx(6 / 8)
     html = login(world.admin).get(PAGE).get_data(as_text=True)
-    assert "alignment with experts 50% below 80%" in _row(html, "Bob Strict")
+    assert "alignment with experts 50% (95% interval 50–50%) below 80%" in _row(html, "Bob Strict")
 
 
 def test_the_tenant_filter_and_pagination(build, login, app):
     world = World(build)
     other = build.tenant(name="Sorbet", slug="sorbet")
     build.user("grader", certify=[other], name="Dora Elsewhere")
-    world.double_grade(world.ann, gh.full_marks(world.card), gh.strict(world.card))
+    for _ in range(2):  # two calls: enough for an interval
+        world.double_grade(world.ann, gh.full_marks(world.card), gh.strict(world.card))
     client = login(world.admin)
     html = client.get(f"{PAGE}?tenant=sorbet").get_data(as_text=True)
     assert "Dora Elsewhere" in html and "Ann Lenient" not in html

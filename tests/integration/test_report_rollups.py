@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from tests.integration import report_data
 from tests.integration.report_data import FULL, HALF, NA, NONE, OSLO, oslo, raw_evaluations
+from tests.integration.test_dashboard import _verdict
 from vendor_qa import periods
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import REASONS, UNCOUNTED_REASONS, Evaluation
@@ -135,7 +136,7 @@ def test_every_figure_equals_the_raw_rows(world, key):
 
 def _criteria_match(found, rows, share: Decimal) -> None:
     truth = defaultdict(lambda: {"applicable": 0, "lost": 0, "points": Decimal(0), "agents": set(),
-                                 "losers": defaultdict(int)})
+                                 "losers": defaultdict(int), "by_agent": defaultdict(lambda: [0, 0])})
     for r in rows:
         for key, applicable, earned, possible in r.criteria:
             if applicable:
@@ -143,6 +144,8 @@ def _criteria_match(found, rows, share: Decimal) -> None:
                 t["applicable"] += 1
                 t["points"] += possible - earned
                 t["agents"].add(r.agent_id)
+                t["by_agent"][r.agent_id][1] += 1
+                t["by_agent"][r.agent_id][0] += earned < possible
                 if earned < possible:
                     t["lost"] += 1
                     t["losers"][r.agent_id] += 1
@@ -151,9 +154,9 @@ def _criteria_match(found, rows, share: Decimal) -> None:
         t = truth[p.key]
         assert (p.applicable, p.lost, p.points_lost) == (t["applicable"], t["lost"], t["points"])
         assert (p.agents, p.agents_lost) == (len(t["agents"]), len(t["losers"]))
-        systemic = bool(t["losers"]) and len(t["losers"]) >= share * len(t["agents"])
+        standing_out, systemic = _verdict(t["by_agent"], float(share))  # docs/methods.md's test, recomputed
         assert p.systemic == systemic
-        assert {(a.agent_id, a.lost) for a in p.failing_agents} == (set() if systemic else set(t["losers"].items()))
+        assert {(a.agent_id, a.lost) for a in p.failing_agents} == {(a, t["losers"][a]) for a in standing_out}
 
 
 def _rollup_rows(tenant_id: int) -> dict:

@@ -155,12 +155,15 @@ def test_the_hourly_dispatcher_catches_up_missed_runs_once(build):
     # The scheduler was down all Monday: Tuesday noon's run makes up for it.
     assert jobs.dispatch_reports("2026-11-24T12:00:00+00:00") == 7
     jobs_by_tenant = {}
+    report_ids = {(r.tenant_id, r.period): r.id for r in _reports(oslo) + _reports(tokyo)}
     for job in queue().get_jobs():
-        jobs_by_tenant.setdefault(job.args[0], []).append(job.args[1:])
+        tenant_id, period, report_id, deliver = job.args
+        jobs_by_tenant.setdefault(tenant_id, []).append((period, deliver))
+        assert report_id == report_ids[tenant_id, period]  # each builds the row its dispatch created
         assert job.retries_left == jobs.BUILD_RETRY.max
     assert jobs_by_tenant == {
-        oslo.id: [(p, None, True) for p in ("2026-09", "2026-10", "2026-W44", "2026-W45", "2026-W46", "2026-W47")],
-        tokyo.id: [("2026-W47", None, True)]}
+        oslo.id: [(p, True) for p in ("2026-09", "2026-10", "2026-W44", "2026-W45", "2026-W46", "2026-W47")],
+        tokyo.id: [("2026-W47", True)]}
     assert jobs.dispatch_reports("2026-11-24T12:00:00+00:00") == 0  # a rerun dispatches nothing twice
     assert jobs.dispatch_reports("2026-11-25T12:00:00+00:00") == 0  # nor does the next hour's run
     assert jobs.dispatch_reports("2026-11-30T05:00:00+00:00") == 2  # next Monday: W48 of each

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.postgresql
 
 @pytest.fixture
 def postgres(app):
-    """PostgreSQL, with DATABASE_RLS on for the test (it is off by default, see rls.py)."""
+    """PostgreSQL, with DATABASE_RLS on for the test (the default; a test may have turned it off)."""
     with app.app_context():
         assert db.engine.dialect.name == "postgresql"  # the marker keeps these tests off SQLite
     before = app.config.get("DATABASE_RLS")

@@ -33,7 +33,7 @@ def test_the_policy_runs_only_our_own_scripts_and_forbids_framing(client):
     assert policy["base-uri"] == ["'none'"]
     assert policy["form-action"] == ["'self'"]
     assert policy["img-src"] == ["'self'", "data:"]
-    assert policy["media-src"] == ["'self'", "https:"]  # tenants' recording URLs, until proxied
+    assert policy["media-src"] == ["'self'"]  # recordings are streamed through the application
 
 
 def test_hsts_in_production_only(app, client, monkeypatch):

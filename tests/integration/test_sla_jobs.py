@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from rq.job import JobStatus
+from rq.job import Job, JobStatus
 from sqlalchemy import select
 
 from tests.integration import sla_helpers as sla
@@ -14,6 +14,7 @@ from vendor_qa import clock, periods
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment
 from vendor_qa.jobs import CRON_JOBS, build_scheduler, queue
+from vendor_qa.redis_store import get_redis
 from vendor_qa.sla import jobs
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.tenants.scoping import tenant_scope
@@ -31,16 +32,24 @@ def test_a_worker_plans_tracks_and_closes_from_redis(app, build):
     _, end = periods.week_bounds(sla.WEEK, tenant.timezone)
     after = (end + timedelta(hours=1)).isoformat()
     with app.app_context():
-        plan = jobs.enqueue_plan(tenant.id, sla.WEEK, sla.at(tenant, day=7).isoformat())
-        again = jobs.enqueue_plan(tenant.id, sla.WEEK, sla.at(tenant, day=7).isoformat())
-        track = jobs.enqueue_track(tenant.id, sla.at(tenant, day=7).isoformat())
-        close = jobs.enqueue_close(tenant.id, sla.WEEK, after)
+        jobs.enqueue_plan(tenant.id, sla.WEEK, sla.at(tenant, day=7).isoformat())
+        jobs.enqueue_plan(tenant.id, sla.WEEK, sla.at(tenant, day=7).isoformat())  # the same unit of work
+        jobs.enqueue_track(tenant.id, sla.at(tenant, day=7).isoformat())
+        jobs.enqueue_close(tenant.id, sla.WEEK, after)
+        db.session.commit()  # the outbox hands the jobs to RQ after the commit
+        plan, track, close = (Job.fetch(job_id, connection=get_redis(app)) for job_id in
+                              (f"plan-{tenant.id}-{sla.WEEK}", f"track-{tenant.id}", f"close-{tenant.id}-{sla.WEEK}"))
+        assert len(queue()) == 3
 
     run_jobs(app)
 
-    assert [j.get_status(refresh=True) for j in (plan, again, track, close)] == [JobStatus.FINISHED] * 4
+    assert [j.get_status(refresh=True) for j in (plan, track, close)] == [JobStatus.FINISHED] * 3
     assert plan.return_value()["samples"] == 5 and plan.return_value()["low_rating"] == 1
-    assert again.return_value()["samples"] == 0
+    with app.app_context():
+        jobs.enqueue_plan(tenant.id, sla.WEEK, sla.at(tenant, day=7).isoformat())
+        db.session.commit()
+    run_jobs(app)
+    assert plan.return_value(refresh=True)["samples"] == 0  # planned again: nothing more
     assert _reasons(tenant) == ["low_rating"] + ["sample"] * 5
     assert close.return_value() is True
     assert plan.args == (tenant.id, sla.WEEK, sla.at(tenant, day=7).isoformat())  # ids and strings only

@@ -11,11 +11,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vendor_qa.calibration.agreement import (
-    Sheet, compare, expert_deviation, modal_agreement, ordinal_alpha, ordinal_value, spread,
+    Sheet, by_kind, compare, expert_deviation, modal_agreement, ordinal_value, spread,
 )
 from vendor_qa.scorecards.scoring import Criterion
 
 GRADED = [Criterion(key=k, section="s", kind="graded", weight=1, allow_na=True) for k in ("greet", "solve", "close")]
+
+
+def _alpha(criteria, sheets):
+    (kind,) = by_kind(criteria, sheets)
+    return kind.agreement.alpha
 
 
 def test_ordinal_alpha_matches_a_hand_computed_example():
@@ -30,7 +35,7 @@ def test_ordinal_alpha_matches_a_hand_computed_example():
     """
     sheets = [Sheet("A", {"greet": "full", "solve": "partial", "close": "none"}, None),
               Sheet("B", {"greet": "full", "solve": "full", "close": "none"}, None)]
-    assert ordinal_alpha(GRADED, sheets) == pytest.approx(7 / 9)
+    assert _alpha(GRADED, sheets) == pytest.approx(7 / 9)
 
 
 def test_ordinal_alpha_matches_krippendorffs_published_example():
@@ -44,7 +49,7 @@ def test_ordinal_alpha_matches_krippendorffs_published_example():
     ]
     units = [Criterion(key=f"u{i}", section="s", kind="scale", weight=1, scale_max=5) for i in range(12)]
     sheets = [Sheet(n, {f"u{i}": v for i, v in enumerate(row) if v is not None}, None) for n, row in enumerate(table)]
-    assert ordinal_alpha(units, sheets) == pytest.approx(0.815, abs=0.0005)
+    assert _alpha(units, sheets) == pytest.approx(0.815, abs=0.0005)
 
 
 def test_answers_of_every_kind_share_one_order_of_credit():
@@ -57,10 +62,23 @@ def test_answers_of_every_kind_share_one_order_of_credit():
 
 def test_alpha_is_undefined_without_variation_or_without_a_second_grader():
     same = [Sheet(g, {"greet": "full", "solve": "full", "close": "full"}, None) for g in "AB"]
-    assert ordinal_alpha(GRADED, same) is None
-    assert ordinal_alpha(GRADED, same[:1]) is None
+    assert _alpha(GRADED, same) is None
+    assert _alpha(GRADED, same[:1]) is None
     disjoint = [Sheet("A", {"greet": "full"}, None), Sheet("B", {"solve": "none"}, None)]
-    assert ordinal_alpha(GRADED, disjoint) is None
+    assert _alpha(GRADED, disjoint) is None
+
+
+def test_kinds_are_never_pooled_on_one_scale():
+    """The statistician's case: 4 yes/no and 4 scale criteria. Each kind gets its own alpha at its own level."""
+    binary = [Criterion(key=f"b{i}", section="s", kind="binary", weight=1) for i in range(4)]
+    scale = [Criterion(key=f"s{i}", section="s", kind="scale", weight=1, scale_max=4) for i in range(4)]
+    sheets = [Sheet("A", {"b0": "yes", "b1": "no", "b2": "yes", "b3": "yes", "s0": 4, "s1": 3, "s2": 1, "s3": 0}, None),
+              Sheet("B", {"b0": "yes", "b1": "yes", "b2": "no", "b3": "yes", "s0": 4, "s1": 2, "s2": 1, "s3": 0}, None)]
+    found = {k.label: k for k in by_kind(binary + scale, sheets)}
+    assert set(found) == {"yes/no", "scale 0–4"}
+    assert (found["yes/no"].agreement.level, found["scale 0–4"].agreement.level) == ("nominal", "ordinal")
+    assert found["yes/no"].criteria == found["scale 0–4"].criteria == 4
+    assert found["yes/no"].agreement.alpha < 0.2 < 0.8 < found["scale 0–4"].agreement.alpha
 
 
 def test_agreement_is_the_share_giving_the_modal_answer():
@@ -93,8 +111,10 @@ def test_comparison_puts_the_figures_together_with_the_expert_as_benchmark():
     assert by_key["solve"].deviation.differing == 1 and by_key["solve"].deviation.mean_gap == Fraction(1, 4)
     assert result.total_gaps == {"ann": Decimal("-16.6667"), "bob": Decimal("33.3333")}
     assert result.spread.range == Decimal("50.0000")
-    assert result.alpha is not None and -1 <= result.alpha < 1
-    assert compare(GRADED, sheets).total_gaps == {} and all(r.deviation is None for r in compare(GRADED, sheets).criteria)
+    (graded,) = result.by_kind
+    assert graded.agreement.alpha is not None and -1 <= graded.agreement.alpha < 1
+    plain = compare(GRADED, sheets)
+    assert plain.total_gaps == {} and all(r.deviation is None for r in plain.criteria)
 
 
 ANSWERS = st.sampled_from(["none", "partial", "full", "na"])
@@ -107,7 +127,7 @@ def test_figures_stay_in_their_ranges(rows):
     for row in result.criteria:
         assert Fraction(1, len(rows)) <= row.agreement <= 1
         assert 0 <= row.deviation.differing <= row.deviation.others == len(rows) - 1
-    assert result.alpha is None or -2 <= result.alpha <= 1
+    assert all(k.agreement.alpha is None or -2 <= k.agreement.alpha <= 1 for k in result.by_kind)
 
 
 @given(st.lists(ANSWERS, min_size=3, max_size=3).filter(lambda r: len({a for a in r if a != "na"}) > 1),
@@ -115,5 +135,5 @@ def test_figures_stay_in_their_ranges(rows):
 def test_identical_sheets_agree_perfectly(row, graders):
     sheets = [Sheet(i, dict(zip(("greet", "solve", "close"), row)), None) for i in range(graders)]
     result = compare(GRADED, sheets)
-    assert result.alpha == pytest.approx(1.0)
+    assert result.by_kind[0].agreement.alpha == pytest.approx(1.0)
     assert all(r.agreement == 1 for r in result.criteria)

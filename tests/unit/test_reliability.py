@@ -31,8 +31,8 @@ def test_a_double_grade_compares_the_two_graders_both_ways():
     call = _double("2026-11", Sheet("A", {"greet": "yes", "solve": "no", "close": "full"}, Decimal(80)),
                    Sheet("B", {"greet": "yes", "solve": "yes", "close": "full"}, Decimal(90)))
     found = call_figures(call)
-    assert found["A"] == Figures(Share(2, 3, 1), Share(), Leniency(Fraction(-10), 1))
-    assert found["B"] == Figures(Share(2, 3, 1), Share(), Leniency(Fraction(10), 1))
+    assert found["A"] == Figures(Share(((2, 3),)), Share(), Leniency((Fraction(-10),)))
+    assert found["B"] == Figures(Share(((2, 3),)), Share(), Leniency((Fraction(10),)))
 
 
 def test_a_calibration_session_measures_alignment_against_its_expert():
@@ -44,9 +44,9 @@ def test_a_calibration_session_measures_alignment_against_its_expert():
                                   Sheet("B", {"k1": "no", "k2": "yes"}, Decimal(50)),
                                   Sheet("E", {"k1": "yes", "k2": "yes"}, Decimal(100))), expert="E")
     found = call_figures(call)
-    assert found["A"] == Figures(Share(3, 4, 1), Share(2, 2, 1), Leniency(Fraction(25), 1))
-    assert found["B"] == Figures(Share(2, 4, 1), Share(1, 2, 1), Leniency(Fraction(-50), 1))
-    assert found["E"] == Figures(Share(3, 4, 1), Share(), Leniency(Fraction(25), 1))
+    assert found["A"] == Figures(Share(((3, 4),)), Share(((2, 2),)), Leniency((Fraction(25),)))
+    assert found["B"] == Figures(Share(((2, 4),)), Share(((1, 2),)), Leniency((Fraction(-50),)))
+    assert found["E"] == Figures(Share(((3, 4),)), Share(), Leniency((Fraction(25),)))
 
 
 def test_figures_add_up_over_calls_and_months():
@@ -73,7 +73,7 @@ def test_only_criteria_both_graders_answered_are_compared_and_missing_totals_are
     call = _double("2026-11", Sheet("A", {"k1": "yes", "k2": "na"}, None),
                    Sheet("B", {"k1": "yes", "k3": "no"}, Decimal(70)))
     found = call_figures(call)
-    assert found["A"].agreement == Share(1, 1, 1)
+    assert found["A"].agreement == Share(((1, 1),))
     assert found["A"].leniency == Leniency() and found["B"].leniency == Leniency()
 
 
@@ -84,30 +84,42 @@ def test_a_lone_grader_has_no_figures_to_show():
 
 # ---- drifting ------------------------------------------------------------------------------------
 
-def test_drift_needs_enough_calls_then_flags_each_figure_beyond_its_threshold():
-    low = Figures(Share(1, 2, 1), Share(), Leniency(Fraction(-9), 1))
+def _calls(*shares: tuple[int, int]) -> Share:
+    return Share(tuple(shares))
+
+
+def test_drift_needs_enough_calls_then_an_interval_wholly_beyond_the_bound():
+    low = Figures(_calls((1, 2)), Share(), Leniency((Fraction(-9),)))
     assert drift(low, LIMITS) == []  # one call is too few to say anything
     both = low + low
-    assert drift(both, LIMITS) == ["agreement with peers 50% below 80%",
-                                   "9.0 points stricter than peers (bound 5.0)"]
-    aligned_badly = Figures(Share(9, 10, 2), Share(3, 4, 2), Leniency(Fraction(8), 2))
-    assert drift(aligned_badly, LIMITS) == ["alignment with experts 75% below 80%"]
-    lenient = Figures(Share(9, 10, 2), Share(), Leniency(Fraction(14), 2))
-    assert drift(lenient, LIMITS) == ["7.0 points more lenient than peers (bound 5.0)"]
-    assert drift(Figures(Share(8, 10, 2), Share(4, 5, 2), Leniency(Fraction(10), 2)), LIMITS) == []
+    assert drift(both, LIMITS) == ["agreement with peers 50% (95% interval 50–50%) below 80%",
+                                   "9.0 points stricter than peers (95% interval -9.0 to -9.0; bound 5.0)"]
+    aligned_badly = Figures(_calls((9, 10), (9, 10)), _calls((3, 5), (2, 5), (3, 5)), Leniency((Fraction(2),) * 2))
+    assert drift(aligned_badly, LIMITS) == ["alignment with experts 53% (95% interval 40–60%) below 80%"]
+
+
+def test_a_gap_whose_interval_reaches_the_bound_is_noise():
+    """The statistician's G-81F8: -26.4 points on average, but the interval spans 0: not flagged."""
+    gaps = tuple(Fraction(g) for g in (-68, 15, -30, -20, -10, -45))
+    noisy = Figures(_calls((9, 10), (8, 10)), Share(), Leniency(gaps))
+    assert noisy.leniency.interval.excludes(0) is False and drift(noisy, LIMITS) == []
+    wavering = Figures(_calls((10, 10), (5, 10), (9, 10)), Share(), Leniency())  # 80%, but 50-100% by call
+    assert drift(wavering, LIMITS) == []
+    lenient = Figures(_calls((9, 10), (9, 10)), Share(), Leniency((Fraction(14), Fraction(15), Fraction(13))))
+    assert drift(lenient, LIMITS) == ["14.0 points more lenient than peers (95% interval +11.5 to +16.5; bound 5.0)"]
 
 
 # ---- the trend -----------------------------------------------------------------------------------
 
 def test_last_months_cross_the_year_and_the_trend_fills_empty_months():
     assert last_months(date(2026, 2, 14), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
-    months = {"2025-12": Figures(Share(1, 2, 1))}
-    assert trend(months, ["2025-11", "2025-12"]) == [("2025-11", Figures()), ("2025-12", Figures(Share(1, 2, 1)))]
+    months = {"2025-12": Figures(Share(((1, 2),)))}
+    assert trend(months, ["2025-11", "2025-12"]) == [("2025-11", Figures()), ("2025-12", Figures(Share(((1, 2),))))]
 
 
 def test_direction_compares_the_first_and_last_month_with_calls():
     def month(same: int) -> Figures:
-        return Figures(Share(same, 10, 1))
+        return Figures(Share(((same, 10),)))
 
     assert direction([("a", month(5)), ("b", Figures()), ("c", month(9))]) == "up"
     assert direction([("a", month(9)), ("b", month(5))]) == "down"
@@ -156,7 +168,7 @@ def test_shares_stay_between_zero_and_one_and_leniency_sums_to_zero(drawn, exper
             assert share.value is None or 0 <= share.value <= 1
     # With every total given, each grader's gap to the mean of the others sums to zero.
     if all(s.total is not None for s in call.sheets) and len(call.sheets) > 1:
-        assert sum(f.leniency.gaps for f in found.values()) == 0
+        assert sum(sum(f.leniency.gaps) for f in found.values()) == 0
 
 
 @given(SHEETS)

@@ -11,17 +11,17 @@ version. From their answer sheets this module computes:
   share of the weight an answer earns, vendor_qa.scorecards.scoring.credit) where both
   answers count;
 - the *spread* of the graders' totals: lowest, highest, range, mean and standard deviation;
-- *Krippendorff's alpha* (ordinal) over the criteria: criteria are the units, graders the
-  coders, and each answer's value is its credit, so "no" < "yes", "none" < "partial" <
-  "full" and 0 < 1 < ... < N on a scale, and criteria of different kinds share one order
-  of "how much was earned". N/A and missing answers are missing values. Computed with the
-  `krippendorff` package; None when it is undefined (fewer than two graders, or every
-  answer the same value, where there is no variation to agree on).
+- *agreement by kind of criterion* (vendor_qa.stats.agreement): the call's criteria of one kind
+  are the units, graders the coders; yes/no criteria at the nominal level, graded ones (none <
+  partial < full) and each scale (0..N) at the ordinal level, each kind apart: pooling a yes/no
+  with a 0-5 scale on one "credit" scale distorts alpha both ways. Krippendorff's alpha and
+  Gwet's AC1 (which survives a lopsided criterion, where alpha collapses), each with a bootstrap
+  interval over the criteria. N/A and missing answers are missing values. Agreement per
+  criterion across many calls is the reliability page's (reliability_data.criterion_agreements).
 """
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -29,10 +29,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Generic, Hashable, Mapping, Sequence, TypeVar
 
-import krippendorff
-import numpy as np
-
 from vendor_qa.scorecards.scoring import NA, Answer, Criterion, credit
+from vendor_qa.stats import agreement as stats_agreement
 
 G = TypeVar("G", bound=Hashable)  # whatever names a grader: an id in the app, a letter in tests
 
@@ -75,10 +73,19 @@ class Spread:
 
 
 @dataclass(frozen=True)
+class KindAgreement:
+    """Agreement over the criteria of one kind (the units) of a call."""
+
+    label: str  # "yes/no", "graded", "scale 0-5"
+    criteria: int
+    agreement: stats_agreement.Agreement
+
+
+@dataclass(frozen=True)
 class Comparison(Generic[G]):
     criteria: list[CriterionAgreement]
     spread: Spread | None  # None without any total
-    alpha: float | None
+    by_kind: list[KindAgreement]
     total_gaps: dict[G, Decimal]  # each grader's total minus the expert's (empty without an expert)
 
 
@@ -126,25 +133,55 @@ def spread(totals: Sequence[Decimal | None]) -> Spread | None:
                   stdev=statistics.pstdev(given))
 
 
-def ordinal_alpha(criteria: Sequence[Criterion], sheets: Sequence[Sheet]) -> float | None:
-    """Krippendorff's alpha, ordinal, with graders as coders and criteria as units."""
-    if len(sheets) < 2 or not criteria:
-        return None
-    data = np.array([[_as_float(ordinal_value(c, sheet.answers.get(c.key))) for c in criteria]
-                     for sheet in sheets], dtype=float)
-    values = data[~np.isnan(data)]
-    if np.unique(values).size < 2:
-        return None  # no variation at all: alpha is 0/0
-    pairable = (~np.isnan(data)).sum(axis=0) >= 2
-    if not pairable.any():
-        return None  # no criterion was answered by two graders
-    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 (no expected disagreement) is undefined: None
-        result = float(krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal"))
-    return None if math.isnan(result) else result
+def categories(criterion: Criterion) -> tuple[str, stats_agreement.Level, tuple[Answer, ...]]:
+    """A criterion's kind as agreement sees it: its label, level of measurement and answers, worst first."""
+    if criterion.kind == "binary":
+        return "yes/no", "nominal", ("no", "yes")
+    if criterion.kind == "graded":
+        return "graded", "ordinal", ("none", "partial", "full")
+    assert criterion.scale_max is not None
+    return f"scale 0–{criterion.scale_max}", "ordinal", tuple(range(criterion.scale_max + 1))
 
 
-def _as_float(value: Fraction | None) -> float:
-    return math.nan if value is None else float(value)
+def by_kind(criteria: Sequence[Criterion], sheets: Sequence[Sheet]) -> list[KindAgreement]:
+    """Alpha and AC1 over the criteria of each kind, the criteria as units (one call: few units)."""
+    groups: dict[tuple, list[Criterion]] = {}
+    for criterion in criteria:
+        groups.setdefault(categories(criterion), []).append(criterion)
+    found = []
+    for (label, level, answers), members in groups.items():
+        units = [[_answer(s.answers.get(c.key)) for s in sheets] for c in members]
+        found.append(KindAgreement(label, len(members),
+                                   stats_agreement.agreement(stats_agreement.answer_counts(units, answers), level)))
+    return found
+
+
+@dataclass(frozen=True)
+class AcrossCalls:
+    """One criterion's agreement over many calls, the calls as units (its own kind, its own level)."""
+
+    key: str
+    text: str
+    label: str
+    agreement: stats_agreement.Agreement
+
+
+def across_calls(criteria: Sequence, calls: Sequence[Sequence[Mapping[str, Answer]]]) -> list[AcrossCalls]:
+    """Per criterion (anything with key, text, kind and scale_max), its agreement over the calls that
+    several graders answered: each call is a unit, the answers of its graders the ratings."""
+    found = []
+    for criterion in criteria:
+        label, level, answers = categories(criterion)
+        units = [[_answer(sheet.get(criterion.key)) for sheet in call] for call in calls]
+        counts = stats_agreement.answer_counts(units, answers)
+        if (counts.sum(axis=1) >= 2).any():
+            found.append(AcrossCalls(criterion.key, criterion.text, label, stats_agreement.agreement(counts, level)))
+    return found
+
+
+def _answer(answer: Answer | None) -> Answer | None:
+    """A scale's answer as its integer (sheets may carry it as text); the words as they are."""
+    return int(answer) if isinstance(answer, str) and answer.isdigit() else answer
 
 
 def compare(criteria: Sequence[Criterion], sheets: Sequence[Sheet[G]], expert: G | None = None) -> Comparison[G]:
@@ -159,4 +196,4 @@ def compare(criteria: Sequence[Criterion], sheets: Sequence[Sheet[G]], expert: G
         rows.append(CriterionAgreement(criterion.key, modal, share, deviation))
     gaps = {} if expert_sheet is None or expert_sheet.total is None else {
         s.grader: s.total - expert_sheet.total for s in others if s.total is not None}
-    return Comparison(rows, spread([s.total for s in sheets]), ordinal_alpha(criteria, sheets), gaps)
+    return Comparison(rows, spread([s.total for s in sheets]), by_kind(criteria, sheets), gaps)

@@ -1,6 +1,11 @@
 """The certification gate: where a tenant turns it on, a new certification starts pending and
 becomes active once the grader's alignment with the experts of the tenant's calibration set
-(its closed calibration sessions with an expert, all of them) reaches `certification_alignment`.
+(its closed calibration sessions with an expert, all of them) has been measured on at least the
+tenant's minimum of sessions (`reliability_min_pairs`, the same minimum as the drift flags) and
+is not shown below `certification_alignment` at 95% (the drift flags' rule: the interval over
+the sessions lies wholly under the mark). So the gate lets through exactly the graders that
+the reliability page would not flag, and a handful of sessions cannot pass or fail anyone by
+luck alone.
 
 A pending grader gets that tenant's calibration sessions only: no distribution, no claiming,
 no tenant in their "certified for" list (`GraderCertification.working`). The check runs when a
@@ -37,14 +42,20 @@ class Pending:
     tenant: Tenant
     alignment: Share  # with the experts of the tenant's calibration set, so far
     required: Fraction  # the tenant's certification_alignment
+    min_sessions: int  # the tenant's reliability_min_pairs
 
     @property
     def reached(self) -> bool:
-        return self.alignment.value is not None and self.alignment.value >= self.required
+        return (self.alignment.calls >= self.min_sessions and self.alignment.value is not None
+                and not reliability.shown_below(self.alignment, self.required))
 
 
 def required_alignment(tenant: Tenant) -> Fraction:
     return Fraction(str(tenant.setting("certification_alignment")))
+
+
+def min_sessions(tenant: Tenant) -> int:
+    return int(tenant.setting("reliability_min_pairs"))
 
 
 def pending(tenant_ids: Sequence[int] | None = None) -> list[Pending]:
@@ -61,8 +72,8 @@ def pending(tenant_ids: Sequence[int] | None = None) -> list[Pending]:
     if not found:
         return []
     figures = figures_by_tenant(calibration_calls(graders=sorted({g.id for _, g, _ in found}), with_expert=True))
-    return [Pending(c, g, t, reliability.total(figures.get(t.id, {}).get(g.id, {})).alignment, required_alignment(t))
-            for c, g, t in found]
+    return [Pending(c, g, t, reliability.total(figures.get(t.id, {}).get(g.id, {})).alignment, required_alignment(t),
+                    min_sessions(t)) for c, g, t in found]
 
 
 def activate_reached(tenant_ids: Sequence[int] | None = None, now: datetime | None = None) -> list[Pending]:

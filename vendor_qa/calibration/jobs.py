@@ -21,9 +21,10 @@ from vendor_qa.calibration import service
 from vendor_qa.calibration.models import CalibrationSession
 from vendor_qa.extensions import db
 from vendor_qa.grading.assignments import AssignmentError, certified_graders
-from vendor_qa.jobs import cron, enqueue, tenant_job
+from vendor_qa.jobs import cron, tenant_job
 from vendor_qa.sla.jobs import active_tenants, parse_moment
 from vendor_qa.tenants.models import Tenant
+from vendor_qa.work import outbox
 
 CADENCE_GRADERS = 5
 CADENCE_DEADLINE = timedelta(days=3)
@@ -64,7 +65,9 @@ def schedule_calibration(tenant_id: int, day: str, as_of: str | None = None) -> 
 
 
 def enqueue_schedule(tenant_id: int, day: str, as_of: str):
-    return enqueue(schedule_calibration, tenant_id, day, as_of, timeout=JOB_TIMEOUT)
+    """Schedule the job in the session's transaction (vendor_qa.work.outbox); the caller commits."""
+    return outbox.schedule(schedule_calibration, tenant_id, day, as_of, timeout=JOB_TIMEOUT,
+                           job_id=f"calibration-{tenant_id}-{day}")
 
 
 @cron("0 4 * * *")
@@ -72,3 +75,4 @@ def dispatch_calibration() -> None:
     now = clock.now()
     for tenant in active_tenants():
         enqueue_schedule(tenant.id, now.date().isoformat(), now.isoformat())
+    db.session.commit()

@@ -11,9 +11,13 @@ one grader:
 - *leniency*: the grader's total minus the mean total of their peers on the same call, in
   points, averaged over the calls (positive: scores higher than the others);
 
-each with the number of calls behind it. Figures add up (`+`), so a month's figures and a
-period's are sums of per-call figures. A grader is *drifting* when, with enough calls behind
-a figure, agreement or alignment falls below the tenant's mark or leniency exceeds its bound.
+each with the number of calls behind it and its 95% interval over the calls (vendor_qa.stats:
+a bootstrap over calls for the shares, Student's t over the per-call gaps for leniency).
+Figures add up (`+`), so a month's figures and a period's are per-call figures put together. A
+grader is *drifting* only when, with at least the tenant's minimum of calls behind a figure,
+its interval lies wholly beyond the tenant's bound: below the agreement mark, or past the
+leniency bound either way. A figure whose interval still reaches the bound is noise as far as
+these calls can tell.
 
 Which sampled calls get a double grade is decided here too: a stable share of calls, chosen
 by a hash of the call's sample key that is independent of the SLA sampling's order.
@@ -27,6 +31,8 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Generic, Hashable, Iterable, Mapping, TypeVar
+
+from vendor_qa.stats.intervals import Interval, difference_interval, ratio_interval
 
 G = TypeVar("G", bound=Hashable)  # whatever names a grader: an id in the app, a letter in tests
 TREND_MONTHS = 6
@@ -71,33 +77,54 @@ class GradedCall(Generic[G]):
 
 @dataclass(frozen=True)
 class Share:
-    """Criteria answered the same, of those compared, over `calls` calls."""
+    """Criteria answered the same, of those compared, call by call: (same, compared) per call."""
 
-    same: int = 0
-    compared: int = 0
-    calls: int = 0
+    per_call: tuple[tuple[int, int], ...] = ()
 
     def __add__(self, other: "Share") -> "Share":
-        return Share(self.same + other.same, self.compared + other.compared, self.calls + other.calls)
+        return Share(self.per_call + other.per_call)
+
+    @property
+    def same(self) -> int:
+        return sum(same for same, _ in self.per_call)
+
+    @property
+    def compared(self) -> int:
+        return sum(compared for _, compared in self.per_call)
+
+    @property
+    def calls(self) -> int:
+        return len(self.per_call)
 
     @property
     def value(self) -> Fraction | None:
         return Fraction(self.same, self.compared) if self.compared else None
 
+    @property
+    def interval(self) -> Interval | None:
+        return ratio_interval([s for s, _ in self.per_call], [c for _, c in self.per_call])
+
 
 @dataclass(frozen=True)
 class Leniency:
-    """The sum of per-call gaps to the peers' mean total, over `calls` calls."""
+    """Each call's gap to the peers' mean total, in points."""
 
-    gaps: Fraction = Fraction(0)
-    calls: int = 0
+    gaps: tuple[Fraction, ...] = ()
 
     def __add__(self, other: "Leniency") -> "Leniency":
-        return Leniency(self.gaps + other.gaps, self.calls + other.calls)
+        return Leniency(self.gaps + other.gaps)
+
+    @property
+    def calls(self) -> int:
+        return len(self.gaps)
 
     @property
     def value(self) -> Fraction | None:
-        return self.gaps / self.calls if self.calls else None
+        return sum(self.gaps, Fraction(0)) / self.calls if self.calls else None
+
+    @property
+    def interval(self) -> Interval | None:
+        return difference_interval([float(g) for g in self.gaps])
 
 
 @dataclass(frozen=True)
@@ -129,14 +156,14 @@ def _share(sheet: Sheet, others: Iterable[Sheet]) -> Share:
     for other in others:
         s, c = compare_answers(sheet.answers, other.answers)
         same, compared = same + s, compared + c
-    return Share(same, compared, 1 if compared else 0)
+    return Share(((same, compared),) if compared else ())
 
 
 def _leniency(sheet: Sheet, peers: Iterable[Sheet]) -> Leniency:
     totals = [Fraction(p.total) for p in peers if p.total is not None]
     if sheet.total is None or not totals:
         return Leniency()
-    return Leniency(Fraction(sheet.total) - sum(totals) / len(totals), 1)
+    return Leniency((Fraction(sheet.total) - sum(totals) / len(totals),))
 
 
 def call_figures(call: GradedCall[G]) -> dict[G, Figures]:
@@ -187,25 +214,43 @@ def trend(months: Mapping[str, Figures], keys: Iterable[str]) -> list[tuple[str,
 class Thresholds:
     min_agreement: Fraction  # for agreement with peers and alignment with experts alike
     max_leniency: Fraction  # points, either way
-    min_calls: int  # calls behind a figure before it can flag anyone
+    min_calls: int  # calls behind a figure before it can flag anyone (and sessions before certifying)
 
     @classmethod
     def of(cls, min_agreement, max_leniency, min_calls) -> "Thresholds":
         return cls(Fraction(str(min_agreement)), Fraction(str(max_leniency)), int(min_calls))
 
 
+def shown_below(share: Share, mark: Fraction) -> bool:
+    """Whether the share is below the mark at 95%: its whole interval lies under it."""
+    interval = share.interval
+    return interval is not None and interval.high < mark
+
+
 def drift(figures: Figures, limits: Thresholds) -> list[str]:
-    """Why the grader is drifting, in words; empty when they are not (or there is too little to say)."""
+    """Why the grader is drifting, in words; empty when they are not (or the calls cannot tell)."""
     reasons = []
     for label, share in (("agreement with peers", figures.agreement), ("alignment with experts", figures.alignment)):
-        if share.calls >= limits.min_calls and share.value is not None and share.value < limits.min_agreement:
-            reasons.append(f"{label} {percent(share.value)} below {percent(limits.min_agreement)}")
-    leniency = figures.leniency
-    if leniency.calls >= limits.min_calls and leniency.value is not None and abs(leniency.value) > limits.max_leniency:
+        if share.calls >= limits.min_calls and shown_below(share, limits.min_agreement):
+            reasons.append(f"{label} {percent(share.value)} (95% interval {interval_percent(share.interval)}) "
+                           f"below {percent(limits.min_agreement)}")
+    leniency, bound = figures.leniency, float(limits.max_leniency)
+    interval = leniency.interval
+    if leniency.calls >= limits.min_calls and interval is not None and (interval.low > bound or interval.high < -bound):
         way = "more lenient" if leniency.value > 0 else "stricter"
         reasons.append(f"{points(leniency.value, signed=False)} points {way} than peers "
-                       f"(bound {points(limits.max_leniency, signed=False)})")
+                       f"(95% interval {interval_points(interval)}; bound {points(limits.max_leniency, signed=False)})")
     return reasons
+
+
+def interval_percent(interval: Interval | None) -> str:
+    return "—" if interval is None else f"{round(interval.low * 100)}–{round(interval.high * 100)}%"
+
+
+def interval_points(interval: Interval | None) -> str:
+    if interval is None:
+        return "—"
+    return f"{points(Fraction(repr(interval.low)))} to {points(Fraction(repr(interval.high)))}"
 
 
 def percent(value: Fraction | None) -> str:

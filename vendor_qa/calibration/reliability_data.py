@@ -19,11 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from vendor_qa.auth.models import GraderCertification, Role, User
-from vendor_qa.calibration import reliability
+from vendor_qa.calibration import agreement, reliability
 from vendor_qa.calibration.models import CalibrationParticipant, CalibrationSession
 from vendor_qa.calibration.reliability import Figures, GradedCall, Sheet, Thresholds
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Assignment, Evaluation
+from vendor_qa.scorecards.models import Criterion
 from vendor_qa.tenants.models import Tenant
 
 PAIRED_REASONS = ("sample", "double")  # a sampled call and its blind second grade
@@ -94,6 +95,21 @@ def figures_by_tenant(calls: Iterable[tuple[int, GradedCall[int]]]) -> dict[int,
     for tenant_id, call in calls:
         per_tenant[tenant_id].append(call)
     return {tenant_id: reliability.monthly_figures(found) for tenant_id, found in per_tenant.items()}
+
+
+def criterion_agreements(tenant: Tenant, today: date) -> list[agreement.AcrossCalls]:
+    """Each criterion's agreement over the tenant's double-graded and calibrated calls of the trend's
+    months (in the tenant's scope): three queries."""
+    _, since = months_since(today)
+    calls = [call for tenant_id, call in [*double_graded_calls(since), *calibration_calls(since)]
+             if tenant_id == tenant.id]
+    keys = {key for call in calls for sheet in call.sheets for key in sheet.answers}
+    if not keys:
+        return []
+    newest = {c.key: c for c in db.session.scalars(select(Criterion).where(Criterion.key.in_(keys))
+                                                    .order_by(Criterion.id))}  # the newest version words it
+    return agreement.across_calls(sorted(newest.values(), key=lambda c: c.text),
+                                  [[sheet.answers for sheet in call.sheets] for call in calls])
 
 
 def thresholds(tenant: Tenant) -> Thresholds:

@@ -25,6 +25,8 @@ from vendor_qa.tenants.scoping import all_tenants, tenants_scope
 bp = Blueprint("reliability", __name__, url_prefix="/admin/graders")
 
 REASON = "grader reliability"
+bp.add_app_template_filter(reliability.interval_percent, "share_interval")
+bp.add_app_template_filter(reliability.interval_points, "points_interval")
 
 
 def _tenant_filter() -> Tenant | None:
@@ -52,9 +54,10 @@ def index():
             db.session.commit()
         rows = reliability_data.grader_rows(now.date(), tenant_ids)
         pending = certification.pending(tenant_ids)
+        criteria = reliability_data.criterion_agreements(tenant, now.date()) if tenant else []
     page = Page.of_list(rows, requested_page(), current_app.config["PAGE_SIZE"])
     return render_template("calibration/reliability.html", page=page, pending=pending, activated=activated,
-                           tenant=tenant, tenants=tenant_choices(blank="Every tenant"),
+                           tenant=tenant, tenants=tenant_choices(blank="Every tenant"), criteria=criteria,
                            flagged=sum(r.flagged for r in rows), args={"tenant": tenant.slug} if tenant else {},
                            percent=reliability.percent, points=reliability.points)
 

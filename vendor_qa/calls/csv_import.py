@@ -4,8 +4,10 @@ The columns are the API's fields (vendor_qa.calls.ingest.CALL_SCHEMA); an empty
 cell is an absent field and `metadata` holds a JSON object. The file as a whole
 is checked at upload (`read_csv`), so a bad file is refused before anything is
 queued. The job then validates every row with the API's rules and imports
-nothing if any row is wrong; otherwise it writes the rows in chunks and keeps
-its progress on the CallImport row for the page to show.
+nothing if any row is wrong; otherwise it writes every row, the priority reviews'
+job (outbox) and the import's result in one transaction: a worker killed half-way
+leaves no call behind, and the sweeper (vendor_qa.work.sweeper) queues the import
+again. The uploaded text is dropped once the calls are in.
 """
 
 from __future__ import annotations
@@ -21,14 +23,22 @@ import click
 from flask.cli import with_appcontext
 
 from vendor_qa import clock
-from vendor_qa.calls.ingest import CALL_SCHEMA, enqueue_priority_reviews, upsert_calls, validate_calls
+from vendor_qa.calls.ingest import (
+    CALL_SCHEMA,
+    IngestResult,
+    enqueue_priority_reviews,
+    upsert_calls,
+    validate_calls,
+)
 from vendor_qa.calls.models import CallImport
 from vendor_qa.extensions import db
 from vendor_qa.jobs import tenant_job
 from vendor_qa.tenants.scoping import all_tenants
+from vendor_qa.work import outbox
 
 MAX_ROWS = 50_000
-CHUNK_SIZE = 1_000
+CHUNK_SIZE = 1_000  # rows a statement
+IMPORT_TIMEOUT = 600  # a full file on PostgreSQL takes well under a minute
 MAX_REPORTED_ERRORS = 1_000  # enough to fix a file by; the report stays a readable size
 COLUMNS: tuple[str, ...] = tuple(CALL_SCHEMA["properties"])
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(CALL_SCHEMA["required"])
@@ -132,12 +142,22 @@ def check_rows(parsed: CsvCalls) -> tuple[list[dict[str, Any]], list[dict[str, A
 
 # --- the job ---------------------------------------------------------------------------------------
 
+def job_id(import_id: int) -> str:
+    return f"import-{import_id}"
+
+
+def schedule_import(tenant_id: int, import_id: int) -> None:
+    """Schedule the import in the session's transaction (vendor_qa.work.outbox); the caller commits."""
+    # No RQ retries: a failed import says so on its page, with a button to try again.
+    outbox.schedule(import_calls, tenant_id, import_id, job_id=job_id(import_id), timeout=IMPORT_TIMEOUT, retry=None)
+
+
 @tenant_job
 def import_calls(tenant_id: int, import_id: int) -> None:
     """Import one uploaded file: all of it, or nothing if any row is wrong.
 
     Safe to run again: a finished import is left alone, and an interrupted one
-    starts over, its rows upserted by external id.
+    committed nothing and starts over.
     """
     upload = db.session.get(CallImport, import_id)
     if upload is None or upload.status in ("done", "failed"):
@@ -146,8 +166,10 @@ def import_calls(tenant_id: int, import_id: int) -> None:
         _run(tenant_id, upload)
     except Exception:
         db.session.rollback()
+        # The file is kept: the page offers to try again.
         _finish(upload, "failed", [error_entry(None, None, "The import stopped on an unexpected error. "
-                                                           "Upload the file again; if it happens again, tell us.")])
+                                                           "Try again; if it happens again, tell us.")],
+                keep_file=True)
         raise
 
 
@@ -164,21 +186,20 @@ def _run(tenant_id: int, upload: CallImport) -> None:
         _finish(upload, "failed", errors)
         return
     upload.total_rows = len(rows)
-    for start in range(0, len(rows), CHUNK_SIZE):
-        chunk = rows[start:start + CHUNK_SIZE]
-        result = upsert_calls(tenant_id, chunk)
-        upload.processed_rows += len(chunk)
-        upload.created_count += result.created
-        upload.updated_count += result.updated
-        db.session.commit()  # each chunk is visible, and the page's progress with it
-        enqueue_priority_reviews(tenant_id, chunk, result)
-    _finish(upload, "done", [])
+    results = [upsert_calls(tenant_id, rows[start:start + CHUNK_SIZE]) for start in range(0, len(rows), CHUNK_SIZE)]
+    result = IngestResult(created=sum(r.created for r in results), updated=sum(r.updated for r in results),
+                          call_ids=[id_ for r in results for id_ in r.call_ids])
+    enqueue_priority_reviews(tenant_id, rows, result)
+    upload.processed_rows, upload.created_count, upload.updated_count = len(rows), result.created, result.updated
+    _finish(upload, "done", [])  # the one commit of the calls
 
 
-def _finish(upload: CallImport, status: str, errors: list[dict[str, Any]]) -> None:
+def _finish(upload: CallImport, status: str, errors: list[dict[str, Any]], keep_file: bool = False) -> None:
     upload.status = status
     upload.errors = errors[:MAX_REPORTED_ERRORS]
     upload.finished_at = clock.now()
+    if not keep_file:
+        upload.content = None  # imported, or to be fixed and uploaded again: the text is not kept
     db.session.commit()
 
 

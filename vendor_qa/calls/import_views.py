@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -13,11 +23,16 @@ from sqlalchemy.orm import defer
 
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
-from vendor_qa.calls.csv_import import (COLUMNS, MAX_REPORTED_ERRORS, MAX_ROWS, CsvFileError, import_calls,
-                                        read_csv)
+from vendor_qa.calls.csv_import import (
+    COLUMNS,
+    MAX_REPORTED_ERRORS,
+    MAX_ROWS,
+    CsvFileError,
+    read_csv,
+    schedule_import,
+)
 from vendor_qa.calls.models import CallImport
 from vendor_qa.extensions import db, htmx
-from vendor_qa.jobs import enqueue
 from vendor_qa.pagination import Page, requested_page
 from vendor_qa.ratelimits import expensive
 from vendor_qa.tenants.context import bind_tenant_from_url
@@ -55,9 +70,9 @@ def upload():
             row = CallImport(tenant_id=g.tenant.id, filename=_filename(form.file.data.filename),
                              content=parsed.text, total_rows=len(parsed.calls), uploaded_by_id=current_user.id)
             db.session.add(row)
+            db.session.flush()
+            schedule_import(g.tenant.id, row.id)  # with the upload, in one commit: it runs once a worker can
             db.session.commit()
-            # No retries: a failed import says so on its page, and the client uploads again.
-            enqueue(import_calls, g.tenant.id, row.id, retry=None)
             flash(f"{row.filename} is queued for import.", "success")
             return redirect(url_for(".detail", import_id=row.id))
     return _index_page(form), 422
@@ -66,13 +81,27 @@ def upload():
 @bp.get("/<int:import_id>")
 @roles(*CLIENT_SIDE)
 def detail(import_id: int):
-    row = db.session.scalar(select(CallImport).options(defer(CallImport.content))
-                            .where(CallImport.id == import_id))
-    if row is None:
-        abort(404)
+    row, retryable = _import(import_id)
     errors = Page.of_list(row.errors or [], requested_page(), current_app.config["PAGE_SIZE"])
     template = "imports/_progress.html" if htmx else "imports/detail.html"
-    return render_template(template, upload=row, errors=errors, error_limit=MAX_REPORTED_ERRORS)
+    return render_template(template, upload=row, errors=errors, error_limit=MAX_REPORTED_ERRORS,
+                           retryable=retryable)
+
+
+@bp.post("/<int:import_id>/retry")
+@roles(*CLIENT_SIDE)
+def retry(import_id: int):
+    """Run an import that stopped on an unexpected error again, from the file it kept."""
+    row, retryable = _import(import_id)
+    if not retryable:
+        flash("Only an import that stopped on an unexpected error can be tried again; "
+              "fix the file and upload it again.", "error")
+        return redirect(url_for(".detail", import_id=row.id)), 303
+    row.status, row.errors, row.processed_rows, row.finished_at = "queued", [], 0, None
+    schedule_import(g.tenant.id, row.id)
+    db.session.commit()
+    flash(f"{row.filename} is queued for import again.", "success")
+    return redirect(url_for(".detail", import_id=row.id)), 303
 
 
 @bp.get("/example.csv")
@@ -80,6 +109,16 @@ def detail(import_id: int):
 def example():
     return send_from_directory(current_app.template_folder, EXAMPLE_CSV, as_attachment=True,
                                download_name="calls-example.csv", mimetype="text/csv")
+
+
+def _import(import_id: int) -> tuple[CallImport, bool]:
+    """The import (without its text) and whether it can be tried again: failed with its file kept."""
+    found = db.session.execute(select(CallImport, CallImport.content.is_not(None))
+                               .options(defer(CallImport.content)).where(CallImport.id == import_id)).first()
+    if found is None:
+        abort(404)
+    row, has_file = found
+    return row, row.status == "failed" and has_file
 
 
 def _index_page(form: UploadForm):

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
+from urllib.parse import urlsplit
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
@@ -177,7 +178,19 @@ def _beyond_schema_errors(item: dict[str, Any]) -> list[tuple[str, str]]:
         moment = to_utc(started_at)
         if isinstance(moment, str):
             errors.append(("started_at", moment))
+    recording_url = item.get("recording_url")
+    if isinstance(recording_url, str) and recording_url and not is_web_url(recording_url):
+        errors.append(("recording_url", "must be an http:// or https:// address, e.g. https://example.com/call.mp3"))
     return errors
+
+
+def is_web_url(text: str) -> bool:
+    """An absolute http(s) URL with a host: never `javascript:`, `data:`, `file:` or a relative path.
+
+    The application fetches recordings from such URLs for its viewers (vendor_qa.grading.recordings).
+    """
+    parts = urlsplit(text.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _storable(text: str) -> bool:
@@ -224,18 +237,25 @@ def _clean(item: dict[str, Any]) -> dict[str, Any]:
 # --- writing (set-based) -----------------------------------------------------------------------
 
 def ingest(tenant_id: int, items: Sequence[Any]) -> IngestResult:
-    """Validate and upsert one batch atomically; raises InvalidBatch and writes nothing on any error."""
+    """Validate and upsert one batch atomically; raises InvalidBatch and writes nothing on any error.
+
+    The priority reviews' job is written to the outbox in the same transaction: the batch
+    is stored with its follow-up work or not at all, and reaches RQ whenever Redis is up.
+    """
     rows, errors = validate_calls(items)
     if errors:
         raise InvalidBatch(errors)
     result = upsert_calls(tenant_id, rows)
-    db.session.commit()
     enqueue_priority_reviews(tenant_id, rows, result)
+    db.session.commit()
     return result
 
 
 def enqueue_priority_reviews(tenant_id: int, rows: Sequence[dict[str, Any]], result: IngestResult) -> None:
-    """Badly rated calls go to QA at once (the SLA's priority reviews); only batches with ratings queue a job."""
+    """Badly rated calls go to QA at once (the SLA's priority reviews); only batches with ratings queue a job.
+
+    Scheduled in the session's transaction (vendor_qa.work.outbox); the caller commits.
+    """
     if any(row["customer_rating"] is not None for row in rows):
         from vendor_qa.sla import jobs as sla_jobs  # the SLA builds on ingestion, not the reverse
 

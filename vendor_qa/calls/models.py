@@ -101,7 +101,8 @@ class CallImport(TenantOwned, Timestamps, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[str] = mapped_column(Text)  # kept in the database so any worker machine can read it
+    # In the database so any worker machine can read it; emptied once imported (or refused).
+    content: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     total_rows: Mapped[int] = mapped_column(default=0)
     processed_rows: Mapped[int] = mapped_column(default=0)

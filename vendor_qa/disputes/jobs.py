@@ -17,12 +17,13 @@ from sqlalchemy import func, select
 from vendor_qa import clock, periods
 from vendor_qa.disputes.models import Dispute
 from vendor_qa.extensions import db
-from vendor_qa.jobs import cron, enqueue, tenant_job
+from vendor_qa.jobs import cron, tenant_job
 from vendor_qa.sla import alerts
 from vendor_qa.sla.jobs import active_tenants, parse_moment
 from vendor_qa.sla.models import SlaAlert
 from vendor_qa.sla.pool import bulk_insert
 from vendor_qa.tenants.models import Tenant
+from vendor_qa.work import outbox
 
 KIND = "disputes_overdue"
 JOB_TIMEOUT = 120
@@ -49,7 +50,9 @@ def alert_overdue_disputes(tenant_id: int, as_of: str | None = None) -> str:
 
 
 def enqueue_alert(tenant_id: int, as_of: str):
-    return enqueue(alert_overdue_disputes, tenant_id, as_of, timeout=JOB_TIMEOUT)
+    """Schedule the job in the session's transaction (vendor_qa.work.outbox); the caller commits."""
+    return outbox.schedule(alert_overdue_disputes, tenant_id, as_of, timeout=JOB_TIMEOUT,
+                           job_id=f"dispute-alert-{tenant_id}")
 
 
 @cron("20 * * * *")
@@ -57,3 +60,4 @@ def dispatch_dispute_alerts() -> None:
     stamp = clock.now().isoformat()
     for tenant in active_tenants():
         enqueue_alert(tenant.id, stamp)
+    db.session.commit()

@@ -19,7 +19,7 @@ from vendor_qa.auth.models import Role, User
 from vendor_qa.calls import queries as call_queries
 from vendor_qa.calls.models import Call
 from vendor_qa.extensions import db, htmx
-from vendor_qa.grading import assignments, queue as queries
+from vendor_qa.grading import assignments, queue as queries, timing
 from vendor_qa.grading.assignment_forms import AssignForm, AssignmentFilterForm, ManualAssignmentForm, ReasonForm
 from vendor_qa.grading.models import Assignment, AssignmentEvent
 from vendor_qa.tenants.context import bind_tenant_from_url
@@ -55,8 +55,18 @@ def index():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     context = dict(form=form, page=page, args=args, filtered=chosen.narrows, now=clock.now(),
                    countdown=queries.countdown)
-    template = "grading/_assignments_results.html" if htmx and not htmx.boosted else "grading/assignments.html"
-    return render_template(template, **context)
+    if htmx and not htmx.boosted:
+        return render_template("grading/_assignments_results.html", **context)
+    return render_template("grading/assignments.html", paces=_paces(), window_days=timing.WINDOW.days, **context)
+
+
+def _paces() -> list[tuple[User, str, timing.Pace]]:
+    """The tenant's median grading time per grader and scorecard, by grader name."""
+    found = timing.by_grader_and_scorecard(g.tenant.id, clock.now())
+    graders = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({gid for gid, _ in found})))}
+    names = timing.scorecard_names({sid for _, sid in found})
+    return sorted(((graders[gid], names[sid], pace) for (gid, sid), pace in found.items()),
+                  key=lambda row: (row[0].name, row[0].id, row[1]))
 
 
 def _call_by_external_id(external_id: str) -> Call | None:

@@ -18,7 +18,9 @@ from sqlalchemy.exc import IntegrityError
 
 from vendor_qa import clock
 from vendor_qa.extensions import db
+from vendor_qa.grading import evidence
 from vendor_qa.grading.assignments import mark_opened
+from vendor_qa.grading.evidence import Quote, Transcript, quote_field
 from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment, AssignmentEvent, Evaluation, EvaluationCriterion
 from vendor_qa.grading.signals import evaluation_scored
 from vendor_qa.scorecards import engine, scoring
@@ -61,17 +63,20 @@ class Entry:
     comments: dict[str, str] = field(default_factory=dict)
     feedback_good: str = ""
     feedback_improve: str = ""
+    quotes: dict[str, str] = field(default_factory=dict)  # the quote field's tokens (vendor_qa.grading.evidence)
 
     @classmethod
     def from_form(cls, version: ScorecardVersion, form: Mapping[str, str]) -> "Entry":
         keys = [c.key for c in version.criteria]
         answers = {k: form.get(answer_field(k), "").strip() for k in keys}
         comments = {k: form.get(comment_field(k), "").strip() for k in keys}
+        quotes = {k: form.get(quote_field(k), "").strip() for k in keys}
         return cls(
             answers={k: v for k, v in answers.items() if v},
             comments={k: v for k, v in comments.items() if v},
             feedback_good=form.get("feedback_good", "").strip(),
             feedback_improve=form.get("feedback_improve", "").strip(),
+            quotes={k: v for k, v in quotes.items() if v},
         )
 
     @classmethod
@@ -79,12 +84,14 @@ class Entry:
         if evaluation is None:
             return cls()
         return cls(dict(evaluation.answers or {}), dict(evaluation.comments or {}),
-                   evaluation.feedback_good or "", evaluation.feedback_improve or "")
+                   evaluation.feedback_good or "", evaluation.feedback_improve or "",
+                   {k: evidence.tokens_of(quotes) for k, quotes in (evaluation.evidence or {}).items()})
 
     def as_form(self) -> dict[str, str]:
         """The entry as the form fields it came from (what the engine's parser reads)."""
         fields = {answer_field(k): v for k, v in self.answers.items()}
         fields.update({comment_field(k): v for k, v in self.comments.items()})
+        fields.update({quote_field(k): v for k, v in self.quotes.items()})
         fields.update(feedback_good=self.feedback_good, feedback_improve=self.feedback_improve)
         return fields
 
@@ -96,8 +103,9 @@ class Assessment:
     entry: Entry
     answers: dict[str, scoring.Answer]  # the valid answers only
     result: scoring.ScoreResult | None  # None for a version without criteria
-    input_errors: dict[str, str]  # not acceptable even in a draft: a bad answer, over-long text
+    input_errors: dict[str, str]  # not acceptable even in a draft: a bad answer or quote, over-long text
     errors: dict[str, str]  # everything in the way of what was asked (a draft, or a submission)
+    quotes: dict[str, tuple[Quote, ...]] = field(default_factory=dict)  # the valid quotes, by criterion key
 
     @property
     def ok(self) -> bool:
@@ -109,15 +117,31 @@ class Assessment:
         return {k: v for k, v in self.input_errors.items() if k.startswith(engine.ANSWER_PREFIX)}
 
 
-def assess(version: ScorecardVersion, entry: Entry, tenant, *, submitting: bool) -> Assessment:
-    """Check and score an entry; with `submitting`, also apply the rules a submission must meet."""
+def assess(version: ScorecardVersion, entry: Entry, tenant, *, submitting: bool,
+           call: Transcript | None = None) -> Assessment:
+    """Check and score an entry; with `submitting`, also apply the rules a submission must meet.
+
+    The quotes are checked against `call`; without it (the live score, a dispute's correction)
+    they are left alone.
+    """
     answers, answer_errors = engine.parse_answers(version, entry.as_form())
     input_errors = {answer_field(k): message for k, message in answer_errors.items()}
     input_errors.update(_length_errors(entry))
+    quotes, quote_errors = _resolve_quotes(entry, call) if call else ({}, {})
+    input_errors.update(quote_errors)
     result = engine.score_version(version, answers, tenant) if version.criteria else None
     errors = _submission_errors(entry, result) if submitting else {}
     errors.update(input_errors)  # the more precise message wins
-    return Assessment(entry, answers, result, input_errors, errors)
+    return Assessment(entry, answers, result, input_errors, errors, quotes)
+
+
+def _resolve_quotes(entry: Entry, call: Transcript) -> tuple[dict[str, tuple[Quote, ...]], dict[str, str]]:
+    quotes, errors = {}, {}
+    for key, tokens in entry.quotes.items():
+        quotes[key], error = evidence.resolve(tokens, call)
+        if error:
+            errors[quote_field(key)] = error
+    return quotes, errors
 
 
 def _length_errors(entry: Entry) -> dict[str, str]:
@@ -147,6 +171,17 @@ def _submission_errors(entry: Entry, result: scoring.ScoreResult | None) -> dict
 def version_of(assignment: Assignment) -> ScorecardVersion:
     """The assignment's scorecard version with its sections and criteria loaded."""
     return get_version(assignment.scorecard_version_id)
+
+
+def hidden_names(call, tenant) -> tuple[str, ...]:
+    """The agent's names, masked in what the grader sees unless the tenant shows names."""
+    return () if tenant.setting("allow_agent_names") else (call.agent.display_name,)  # its words include the first name
+
+
+def transcript_of(assignment: Assignment, tenant) -> Transcript:
+    """The call's transcript as the grader sees it: what quotes are taken from."""
+    call = assignment.call
+    return Transcript.of(call.transcript, call.duration_seconds, hidden_names(call, tenant))
 
 
 def ensure_editable(assignment: Assignment) -> None:
@@ -179,9 +214,10 @@ def save_draft(assignment: Assignment, form: Mapping[str, str], tenant) -> Asses
     """Keep what the grader typed so far; nothing is kept when part of it is not acceptable."""
     ensure_editable(assignment)
     version = version_of(assignment)
-    checked = assess(version, Entry.from_form(version, form), tenant, submitting=False)
+    checked = assess(version, Entry.from_form(version, form), tenant, submitting=False,
+                     call=transcript_of(assignment, tenant))
     if checked.ok:
-        _store_draft(assignment, checked.entry)
+        _store_draft(assignment, checked)
         db.session.commit()
     return checked
 
@@ -195,15 +231,16 @@ def submit(assignment: Assignment, form: Mapping[str, str], tenant, now: datetim
     """
     ensure_editable(assignment)
     version = version_of(assignment)
-    checked = assess(version, Entry.from_form(version, form), tenant, submitting=True)
+    checked = assess(version, Entry.from_form(version, form), tenant, submitting=True,
+                     call=transcript_of(assignment, tenant))
     if not checked.ok:
         if not checked.input_errors:
-            _store_draft(assignment, checked.entry)
+            _store_draft(assignment, checked)
             db.session.commit()
         return checked
     now = now or clock.now()
     _take_for_submission(assignment, now)
-    evaluation = _store_draft(assignment, checked.entry)
+    evaluation = _store_draft(assignment, checked)
     _finish(evaluation, version, checked, now)
     db.session.add(AssignmentEvent(tenant_id=assignment.tenant_id, assignment_id=assignment.id, at=now,
                                    actor_id=assignment.grader_id, action="submitted"))
@@ -226,21 +263,22 @@ def _draft_for(assignment: Assignment, opened_at: datetime | None) -> Evaluation
         # Reassigned or released and claimed again: the new holder starts from a blank form.
         evaluation.grader_id = assignment.grader_id
         evaluation.opened_at = opened_at
-        _fill(evaluation, Entry())
+        _fill(evaluation, Entry(), {})
     return evaluation
 
 
-def _store_draft(assignment: Assignment, entry: Entry) -> Evaluation:
+def _store_draft(assignment: Assignment, checked: Assessment) -> Evaluation:
     evaluation = _draft_for(assignment, assignment.opened_at)
-    _fill(evaluation, entry)
+    _fill(evaluation, checked.entry, checked.quotes)
     return evaluation
 
 
-def _fill(evaluation: Evaluation, entry: Entry) -> None:
+def _fill(evaluation: Evaluation, entry: Entry, quotes: dict[str, tuple[Quote, ...]]) -> None:
     evaluation.answers = dict(entry.answers)
     evaluation.comments = dict(entry.comments)
     evaluation.feedback_good = entry.feedback_good
     evaluation.feedback_improve = entry.feedback_improve
+    evaluation.evidence = {key: [q.as_json() for q in found] for key, found in quotes.items() if found}
 
 
 def _take_for_submission(assignment: Assignment, now: datetime) -> None:

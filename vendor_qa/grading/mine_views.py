@@ -1,7 +1,9 @@
-"""The grader's own page: what they did today and this week, what is due, and their recent evaluations.
+"""The grader's own page: what they did today and this week, what is due, their recent evaluations,
+and their median grading time per scorecard.
 
-Days and weeks here are UTC: a grader works for tenants in many time zones, so no
-tenant's zone is theirs, and the page says so.
+The day and week counts are UTC: a grader works for tenants in many time zones, so no
+tenant's zone is theirs, and the page says so. Each time shown is its tenant's local
+time with the zone, as in the queue, so one item never shows two different times.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from vendor_qa import clock
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.extensions import db
-from vendor_qa.grading import results
+from vendor_qa.grading import results, timing
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import tenants_scope
 
@@ -34,9 +36,10 @@ def mine():
         due = results.grader_due(current_user.id, tenant_ids, now, DUE_LIST)
         page = db.paginate(results.grader_recent_statement(current_user.id, tenant_ids),
                            per_page=PER_PAGE, max_per_page=100, error_out=False)
+        paces = timing.by_scorecard(current_user.id, tenant_ids, now)
         # Rendered inside the scope: the rows' related objects load lazily.
         return render_template("grading/mine.html", stats=stats, due=due, page=page, now=now, args={},
-                               tenants=_tenants(tenant_ids))
+                               tenants=_tenants(tenant_ids), paces=paces, window_days=timing.WINDOW.days)
 
 
 def _tenants(tenant_ids: list[int]) -> dict[int, Tenant]:

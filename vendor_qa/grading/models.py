@@ -122,6 +122,8 @@ class Evaluation(TenantOwned, Timestamps, db.Model):
     status: Mapped[str] = mapped_column(String(10), default="draft")
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {criterion_key: answer}
     comments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {criterion_key: text}
+    # {criterion_key: [{"line": index, "text": masked line} | {"at": seconds}]}: vendor_qa.grading.evidence
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     feedback_good: Mapped[str] = mapped_column(Text, default="")
     feedback_improve: Mapped[str] = mapped_column(Text, default="")
     total: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from vendor_qa.auth import pseudonyms
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db
+from vendor_qa.grading.evidence import Quote
 from vendor_qa.grading.models import ACTIVE_STATUSES, UNCOUNTED_REASONS, Assignment, Evaluation, EvaluationCriterion
 from vendor_qa.scorecards.models import ScorecardVersion
 from vendor_qa.scorecards.versions import get_version
@@ -90,6 +91,10 @@ class Detail:
     def section_score(self, section_id: int) -> Decimal | None:
         stored = (self.evaluation.section_scores or {}).get(str(section_id))
         return None if stored is None else Decimal(stored)
+
+    def quotes(self, criterion_key: str) -> tuple[Quote, ...]:
+        """The evidence the grader quoted for a criterion: masked transcript lines, or times."""
+        return tuple(Quote.from_json(q) for q in (self.evaluation.evidence or {}).get(criterion_key, ()))
 
 
 def detail(evaluation: Evaluation) -> Detail:

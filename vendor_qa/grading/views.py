@@ -8,7 +8,7 @@ tenants, and a grader's own assignment is looked up with their id in the query
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,9 +16,10 @@ from vendor_qa import clock
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.extensions import db, htmx
-from vendor_qa.grading import assignments, queue as queries
+from vendor_qa.grading import assignments, queue as queries, workflow
 from vendor_qa.grading.assignment_forms import ReasonForm
 from vendor_qa.grading.models import Assignment
+from vendor_qa.pagination import MAX_PAGE
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import tenants_scope
 
@@ -41,28 +42,43 @@ def agent_label(agent, tenant: Tenant) -> str:
 @bp.get("/queue")
 @roles(Role.GRADER)
 def queue():
-    tenant_ids = current_user.certified_tenant_ids
+    """The current work (polled by its list), and apart from it the leftovers of closed SLA weeks."""
+    tenant_ids, now = current_user.certified_tenant_ids, clock.now()
     with tenants_scope(tenant_ids, "grader queue"):
-        page = db.paginate(queries.grader_queue(current_user.id, tenant_ids), per_page=PER_PAGE,
-                           max_per_page=100, error_out=False)
         tenants = {t.id: t for t in db.session.scalars(select(Tenant).where(Tenant.id.in_(tenant_ids)))}
+        weeks = queries.current_weeks(list(tenants.values()), now)
+        page = db.paginate(queries.grader_queue(current_user.id, weeks), per_page=PER_PAGE,
+                           max_per_page=100, error_out=False)
         pool = queries.pool_size(current_user.id, current_user.working_tenant_ids)  # a pending certification's pool is not theirs
-        context = dict(page=page, tenants=tenants, pool=pool, now=clock.now(),
+        context = dict(page=page, tenants=tenants, pool=pool, now=now,
                        countdown=queries.countdown, grade_url=grade_url, args={})
         # The list polls itself; a boosted link or a plain visit wants the whole page.
-        template = "grading/_queue_list.html" if htmx and not htmx.boosted else "grading/queue.html"
-        return render_template(template, **context)
+        if htmx and not htmx.boosted:
+            return render_template("grading/_queue_list.html", **context)
+        leftovers = db.paginate(queries.grader_queue(current_user.id, weeks, leftovers=True),
+                                page=min(max(request.args.get("leftovers", 1, type=int), 1), MAX_PAGE), per_page=PER_PAGE,
+                                max_per_page=100, error_out=False)
+        return render_template("grading/queue.html", leftovers=leftovers, **context)
+
+
+NOTHING_NEXT = "Nothing left to grade: your queue is empty and so is the pool. New work appears here as calls arrive."
+
+
+def go_next(done: str | None = None):
+    """Start the grader's next assignment (workflow.next_for's rule) and open it; else the queue, saying so."""
+    started = workflow.take_next(current_user)
+    if started is None:
+        flash(f"{done} {NOTHING_NEXT}" if done else NOTHING_NEXT, "info")
+        return redirect(url_for("grading.queue"))
+    if done:
+        flash(done, "success")
+    return redirect(grade_url(started.id))
 
 
 @bp.post("/next")
 @roles(Role.GRADER)
 def next_assignment():
-    claimed = assignments.claim_next(current_user)
-    if claimed is None:
-        flash("Nothing open in your tenants right now. New work appears in the pool as calls arrive.", "info")
-        return redirect(url_for(".queue"))
-    db.session.commit()  # at once: on PostgreSQL this releases the row lock
-    return redirect(grade_url(claimed.id))
+    return go_next()
 
 
 def _held_or_404(assignment_id: int) -> Assignment:

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Sequence
 
 from sqlalchemy import Float, case, cast, func, or_, select
@@ -30,17 +31,19 @@ from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation, EvaluationCriterion
 from vendor_qa.pagination import Page
 from vendor_qa.periods import Period, ReportPeriod
-from vendor_qa.reports import rollups
+from vendor_qa.reports import lost_points, rollups
 from vendor_qa.reports.counting import SCALE, Filters, counted, scaled
-from vendor_qa.reports.statistics import EMPTY, Interval, Summary, interval, mean, share
+from vendor_qa.reports.statistics import EMPTY, Interval, Summary, interval, mean, rate_interval, share
 from vendor_qa.scorecards.models import Criterion, ScorecardVersion
 from vendor_qa.scorecards.rules import exact, tenant_bands
 from vendor_qa.scorecards.scoring import Band, band_for
+from vendor_qa.stats import bands as stats_bands
+from vendor_qa.stats import differences
 
 TREND_MIN_WEEKS = 6
 QUALITY_FILE_MONTHS = 12
 FAILING_AGENTS_LISTED = 10  # per criterion, for individual coaching; the count says how many more
-AGENT_SORTS = ("name", "evaluations", "average", "change", "last")
+AGENT_SORTS = ("name", "evaluations", "average", "certainty", "change", "last")
 UNTEAMED = "No team"
 
 
@@ -100,6 +103,14 @@ class Scores(_Summarised):
     @property
     def auto_fail_rate(self) -> Decimal | None:
         return share(self.auto_failed, self.evaluations)
+
+    @property
+    def pass_rate_interval(self) -> Interval | None:
+        return rate_interval(self.passed, self.evaluations)
+
+    @property
+    def auto_fail_rate_interval(self) -> Interval | None:
+        return rate_interval(self.auto_failed, self.evaluations)
 
 
 NO_SCORES = Scores(0)
@@ -231,10 +242,17 @@ class AgentRow(_Summarised):
     summary: Summary
     evaluations: int
     last_at: datetime
-    previous_average: Decimal | None
+    previous: Summary  # of the previous period
     band: Band | None
+    band_probability: float | None = None  # that the true mean lies in `band` (stats.bands); None below two scores
+    previous_band: Band | None = None
+    change_supported: bool | None = None  # a band change that holds at 95%; None when the band did not change
     customer_rating: Decimal | None = None  # the average rating of the evaluated calls
     rated: int = 0
+
+    @property
+    def previous_average(self) -> Decimal | None:
+        return mean(self.previous)
 
     @property
     def change(self) -> Decimal | None:
@@ -250,37 +268,52 @@ def _average(found):
 
 def agents_page(tenant, period: ReportPeriod, filters: Filters = Filters(), *, search: str | None = None,
                 sort: str = "average", descending: bool = False, page: int = 1, per_page: int = 25) -> Page:
-    """The agents evaluated in the period, with their change from the previous period: one query a page."""
+    """The agents evaluated in the period, with their change from the previous period: one query a page.
+
+    Sorted by certainty (the probability of the band, from the core), every matching agent is
+    read and the page cut in Python: a probability is no column to order by in SQL.
+    """
     current = rollups.agent_scores(tenant, period.first, period.last, filters)
     previous = periods.previous(period, tenant.zone)
     before = rollups.agent_scores(tenant, previous.first, previous.last, filters)
     change = _average(current) - _average(before)
     order = {"name": Agent.display_name, "evaluations": current.c.evaluations, "average": _average(current),
-             "change": change, "last": current.c.last_at}[sort if sort in AGENT_SORTS else "average"]
+             "certainty": Agent.display_name, "change": change,
+             "last": current.c.last_at}[sort if sort in AGENT_SORTS else "average"]
+    by_certainty = sort == "certainty"
     order = order.desc() if descending else order.asc()
     stmt = (select(Agent.id, Agent.display_name, Agent.code, Team.name, current.c.evaluations, current.c.scored,
                    current.c.total, current.c.total_sq, current.c.last_at, before.c.scored, before.c.total,
-                   func.count().over().label("matching"))
+                   before.c.total_sq, func.count().over().label("matching"))
             .join(current, current.c.agent_id == Agent.id)
             .outerjoin(before, before.c.agent_id == Agent.id).outerjoin(Team, Team.id == Agent.team_id)
             .where(Agent.tenant_id == tenant.id)
-            .order_by(order.nulls_last(), Agent.display_name, Agent.id)
-            .limit(per_page).offset((max(page, 1) - 1) * per_page))
+            .order_by(order.nulls_last(), Agent.display_name, Agent.id))
+    first = (max(page, 1) - 1) * per_page
+    if not by_certainty:
+        stmt = stmt.limit(per_page).offset(first)
     if search:
         stmt = stmt.where(or_(Agent.display_name.icontains(search, autoescape=True),
                               Agent.code.icontains(search, autoescape=True)))
     rows = db.session.execute(stmt).all()
     bands = tenant_bands(tenant)
-    agents = _with_ratings(tenant.id, period, filters, [_agent_row(row, bands) for row in rows])
+    agents = [_agent_row(row, bands) for row in rows]
+    if by_certainty:
+        agents = sorted(agents, key=lambda a: (a.band_probability is None,
+                                               -(a.band_probability or 0) if descending else a.band_probability or 0))
+        agents = agents[first:first + per_page]
+    agents = _with_ratings(tenant.id, period, filters, agents)
     return Page(agents, max(page, 1), per_page, int(rows[0].matching) if rows else 0)
 
 
 def _agent_row(row, bands: Sequence[Band]) -> AgentRow:
-    agent_id, name, code, team, n, scored, total, total_sq, last_at, scored_before, total_before, _ = row
-    summary = _summary(scored, total, total_sq)
-    previous = mean(_summary(scored_before, total_before, 0))
+    agent_id, name, code, team, n, scored, total, total_sq, last_at, scored_before, total_before, sq_before, _ = row
+    summary, previous = _summary(scored, total, total_sq), _summary(scored_before, total_before, sq_before)
+    minimums = [b.min_score for b in bands]
+    call = stats_bands.band_call(summary, minimums)
     return AgentRow(agent_id, name, code, team or UNTEAMED, summary, int(n), last_at, previous,
-                    band_for(mean(summary), bands))
+                    band_for(mean(summary), bands), call.probability if call else None,
+                    band_for(mean(previous), bands), stats_bands.change_supported(previous, summary, minimums))
 
 
 def _with_ratings(tenant_id: int, period: ReportPeriod, filters: Filters, rows: list[AgentRow]) -> list[AgentRow]:
@@ -317,11 +350,22 @@ class CriterionProblem:
     ability: str | None
     applicable: int  # evaluations where it applied
     lost: int  # ... and lost points
-    points_lost: Decimal
+    points_lost: Fraction  # exact (lost_points.py), rounded once where it is shown
     agents: int  # agents evaluated on it
-    agents_lost: int  # ... who lost points on it at least once
-    systemic: bool
-    failing_agents: list[FailingAgent] = field(default_factory=list)  # worst first, at most FAILING_AGENTS_LISTED
+    agents_lost: int  # ... who lost points on it at least once (descriptive: the verdict is a test)
+    verdict: str = differences.NONE  # systemic, individual or none (vendor_qa.stats.differences)
+    loss_interval: Interval | None = None  # the pooled loss rate's 95% interval
+    standing_out: int = 0  # agents who lose it more often than the rest
+    # those agents, worst first, at most FAILING_AGENTS_LISTED
+    failing_agents: list[FailingAgent] = field(default_factory=list)
+
+    @property
+    def systemic(self) -> bool:
+        return self.verdict == differences.SYSTEMIC
+
+    @property
+    def individual(self) -> bool:
+        return self.verdict == differences.INDIVIDUAL
 
     @property
     def loss_share(self) -> Decimal | None:
@@ -333,53 +377,54 @@ class CriterionProblem:
 
 
 def systemic_share(tenant) -> Decimal:
+    """The pooled loss rate from which a criterion that agents do not differ on is systemic."""
     return Decimal(str(tenant.setting("systemic_share")))
 
 
 def criteria_problems(tenant, period: ReportPeriod, filters: Filters = Filters()) -> list[CriterionProblem]:
     """Per criterion: how often it lost points, how many points, by how many agents; worst first.
 
-    A criterion lost by at least the tenant's systemic share of its agents is systemic (group
-    training); otherwise its failing agents are listed for individual coaching. Two queries over
-    the (criterion, agent) sums: each criterion's totals, then the worst agents of the
-    criteria that are not systemic only (ranking every agent of every criterion is the costly part).
+    Whether it is systemic (group training) or individual (the agents who stand out, for
+    coaching) is the core's test (stats.differences.classify) of each agent's losses against
+    the tenant's systemic loss rate. Three queries: each criterion's totals, each (criterion,
+    agent)'s counts, the names of the agents who stand out.
     """
     sums = rollups.criterion_sums(tenant, period.first, period.last, filters)
     applied = select(sums).where(sums.c.applicable > 0).subquery()
     totals = db.session.execute(
-        select(applied.c.key, func.sum(applied.c.applicable), func.sum(applied.c.lost), func.sum(applied.c.points),
+        select(applied.c.key, func.sum(applied.c.applicable), func.sum(applied.c.lost),
                func.count(), func.count(case((applied.c.lost > 0, 1))))
         .group_by(applied.c.key)
     ).all()
-    threshold = systemic_share(tenant)
+    by_agent: dict[str, list[tuple[int, differences.Losses]]] = defaultdict(list)
+    for key, agent_id, applicable, lost in db.session.execute(
+            select(applied.c.key, applied.c.agent_id, applied.c.applicable, applied.c.lost)
+            .order_by(applied.c.key, applied.c.agent_id)):
+        by_agent[key].append((agent_id, differences.Losses(int(lost), int(applicable))))
+    threshold = float(systemic_share(tenant))
+    verdicts = {key: differences.classify([losses for _, losses in found], threshold)
+                for key, found in by_agent.items()}
+    flagged = {key: [by_agent[key][i] for i in verdicts[key].standing_out] for key in by_agent}
+    names = _agent_names({agent_id for found in flagged.values() for agent_id, _ in found})
     texts = _criteria_texts({key for key, *_ in totals})
+    points = lost_points.points_lost(tenant.id, period.bounds, filters)
     problems = []
-    for key, applicable, lost, points, agents, agents_lost in totals:
-        agents, agents_lost = int(agents), int(agents_lost)
-        systemic = agents_lost > 0 and Decimal(agents_lost) >= threshold * agents
+    for key, applicable, lost, agents, agents_lost in totals:
         text, ability = texts.get(key, (key, None))
-        problems.append(CriterionProblem(key, text, ability, int(applicable), int(lost), _decimal(points) / SCALE,
-                                         agents, agents_lost, systemic))
-    failing = _failing_agents(tenant, applied, [p.key for p in problems if not p.systemic and p.agents_lost])
-    problems = [replace(p, failing_agents=failing.get(p.key, [])) for p in problems]
+        verdict = verdicts[key]
+        failing = [FailingAgent(agent_id, *names[agent_id], losses.lost, losses.applicable)
+                   for agent_id, losses in flagged[key][:FAILING_AGENTS_LISTED]]
+        problems.append(CriterionProblem(key, text, ability, int(applicable), int(lost), points.get(key, Fraction(0)),
+                                         int(agents), int(agents_lost), verdict.kind, verdict.pooled,
+                                         len(verdict.standing_out), failing))
     return sorted(problems, key=lambda p: (-(p.loss_share or 0), -p.points_lost, p.text))
 
 
-def _failing_agents(tenant, applied, keys: list[str]) -> dict[str, list[FailingAgent]]:
-    """The agents who lost points on each of these criteria, worst first, at most FAILING_AGENTS_LISTED each."""
-    if not keys:
+def _agent_names(agent_ids: set[int]) -> dict[int, tuple[str, str]]:
+    if not agent_ids:
         return {}
-    ranked = select(applied, func.row_number().over(partition_by=applied.c.key, order_by=(
-        applied.c.lost.desc(), applied.c.points.desc(), applied.c.agent_id)).label("rank")
-    ).where(applied.c.key.in_(keys), applied.c.lost > 0).subquery()
-    found: dict[str, list[FailingAgent]] = defaultdict(list)
-    for row in db.session.execute(
-            select(ranked, Agent.display_name, Agent.code).join(Agent, Agent.id == ranked.c.agent_id)
-            .where(ranked.c.rank <= FAILING_AGENTS_LISTED, Agent.tenant_id == tenant.id)
-            .order_by(ranked.c.key, ranked.c.rank)).mappings():
-        found[row["key"]].append(FailingAgent(row["agent_id"], row["display_name"], row["code"], int(row["lost"]),
-                                              int(row["applicable"])))
-    return found
+    rows = db.session.execute(select(Agent.id, Agent.display_name, Agent.code).where(Agent.id.in_(agent_ids)))
+    return {agent_id: (name, code) for agent_id, name, code in rows}
 
 
 def _criteria_texts(keys: set[str]) -> dict[str, tuple[str, str | None]]:
@@ -419,49 +464,15 @@ def topic_problems(tenant, period: ReportPeriod, filters: Filters = Filters()) -
 
 # ---- SLA fulfilment ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class SlaFulfilment:
-    """The SLA engine's agent-weeks over the ISO weeks the period touches (its own unit)."""
+def sla_fulfilment(tenant, period: ReportPeriod, filters: Filters = Filters(), as_of: datetime | None = None):
+    """The period's SLA fulfilment from its closed weeks (vendor_qa.sla.fulfilment: the SLA's own unit).
 
-    met: int  # agent-weeks with their required evaluations completed
-    counted: int  # agent-weeks the SLA counts (not short of calls to evaluate)
-    insufficient: int  # agent-weeks with fewer calls than the quota
-    weeks: list[ReportPeriod]
-
-    @property
-    def share(self) -> Decimal | None:
-        return share(self.met, self.counted)
-
-
-def sla_fulfilment(tenant, period: ReportPeriod, filters: Filters = Filters(),
-                   as_of: datetime | None = None) -> SlaFulfilment:
-    """The share of agent-weeks that met the SLA, from vendor_qa.sla.tracker's rows of each week.
-
-    A closed week is the SLA's permanent record: without a team filter its tenant row, which
-    holds the same counts as its agent rows (both written at the close from the same rows); an
-    open one is computed as of now. The channel filter does not apply: the tenant's SLA policy
-    says which channels count.
+    The channel filter does not apply: the tenant's SLA policy says which channels count.
     """
-    from vendor_qa.sla import tracker  # the SLA engine sits above reports in the import order
-    from vendor_qa.sla.models import SlaWeekTenant
+    # The SLA engine sits above reports in the import order.
+    from vendor_qa.sla import fulfilment
 
-    weeks = periods.weeks_overlapping(period.first, period.last, tenant.zone)
-    closed = [] if filters.team_id is not None else db.session.execute(
-        select(SlaWeekTenant.week, SlaWeekTenant.agents_in_scope, SlaWeekTenant.agents_met,
-               SlaWeekTenant.agents_insufficient)
-        .where(SlaWeekTenant.tenant_id == tenant.id, SlaWeekTenant.week.in_([w.key for w in weeks]))).all()
-    done = {week for week, *_ in closed}
-    rows = [row for week in weeks if week.key not in done
-            for row in tracker.week_rows(tenant, week.key, as_of or clock.now())]
-    if filters.team_id is not None:
-        team = set(db.session.scalars(select(Agent.id).where(Agent.tenant_id == tenant.id,
-                                                             Agent.team_id == filters.team_id)))
-        rows = [row for row in rows if row.agent_id in team]
-    totals = tracker.totals(rows)
-    met = totals.met + sum(r.agents_met for r in closed)
-    insufficient = totals.insufficient + sum(r.agents_insufficient for r in closed)
-    agents = totals.agents + sum(r.agents_in_scope for r in closed)
-    return SlaFulfilment(met, agents - insufficient, insufficient, weeks)
+    return fulfilment.of_period(tenant, period, filters.team_id, as_of or clock.now())
 
 
 # ---- the agent's quality file ------------------------------------------------------------------

@@ -40,18 +40,12 @@ CSV_KINDS = {"evaluations": "evaluations_csv", "agents": "agents_csv"}
 
 
 @bp.app_template_filter()
-def report_score(value: str | None) -> str:
-    return builder.score_text(value)
-
-
-@bp.app_template_filter()
-def report_percent(value: str | None) -> str:
-    return builder.percent_text(value)
-
-
-@bp.app_template_filter()
 def report_interval(figures: dict) -> str:
     return builder.interval_text(figures)
+
+
+bp.add_app_template_filter(builder.finding, "report_finding")
+bp.add_app_template_filter(builder.band_note, "report_band_note")
 
 
 class BuildForm(FlaskForm):
@@ -127,8 +121,9 @@ def build_now():
     period = form.parsed
     report = Report(tenant_id=g.tenant.id, kind=KIND_OF_PERIOD[period.kind], period=period.key, scheduled=False)
     db.session.add(report)
+    db.session.flush()
+    jobs.enqueue_build(g.tenant.id, period.key, report.id)  # the report and its job: one commit (the outbox)
     db.session.commit()
-    jobs.enqueue_build(g.tenant.id, period.key, report.id)
     flash(f"Building the report of {period.label}; this page shows when it is ready.", "info")
     return redirect(url_for(".show", report_id=report.id))
 
@@ -181,6 +176,7 @@ def deliver(report_id: int):
         flash("Only a built report can be sent.", "error")
     else:
         jobs.enqueue_delivery(g.tenant.id, report.id)
+        db.session.commit()
         flash("Sending to the recipients who have not had it yet.", "info")
     return redirect(url_for(".show", report_id=report.id))
 
@@ -192,6 +188,7 @@ def resend(report_id: int, delivery_id: int):
                                                        ReportDelivery.report_id == report_id))
     delivery.requeue(row)
     jobs.enqueue_delivery(g.tenant.id, report_id)
+    db.session.commit()
     flash(f"Sending the report to {row.recipient} again.", "info")
     return redirect(url_for(".show", report_id=report_id))
 

@@ -2,15 +2,16 @@
 
 The figures come from the same functions as the live dashboard (vendor_qa.reports.dashboard),
 so a report and the dashboard of the same period agree. Exact values are kept as decimal
-text (an average is the exact quotient of the stored totals); the confidence interval, a
-float by nature, as repr text. The charts are the dashboard's own SVG, kept for the HTML
+text (an average is the exact quotient of the stored totals), an exact sum of points as
+fraction text ("60/11": lost_points.py); the confidence interval, a float by nature, as repr
+text. The charts are the dashboard's own SVG, kept for the HTML
 view and the e-mail; the PDF draws the same data itself (see pdf.py).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from vendor_qa import clock
 from vendor_qa.periods import ReportPeriod
@@ -18,6 +19,10 @@ from vendor_qa.reports import aggregates, dashboard
 from vendor_qa.reports.aggregates import AgentRow, Scores
 from vendor_qa.scorecards.rules import tenant_bands
 from vendor_qa.scorecards.scoring import display
+from vendor_qa.templating import number
+
+if TYPE_CHECKING:  # the SLA engine sits above reports in the import order
+    from vendor_qa.sla.fulfilment import SlaFulfilment
 
 SNAPSHOT_VERSION = 1
 AGENTS_PAGE = 500  # agents read per query while collecting the lowest band
@@ -43,9 +48,14 @@ def _scores(scores: Scores) -> dict[str, Any]:
     }
 
 
-def _sla(sla: aggregates.SlaFulfilment) -> dict[str, Any]:
+def _sla(sla: SlaFulfilment) -> dict[str, Any]:
+    """Closed weeks counted; the week under way apart, with where its agents stand (vendor_qa.sla.fulfilment)."""
+    current = sla.open_week
     return {"met": sla.met, "counted": sla.counted, "insufficient": sla.insufficient, "share": _text(sla.share),
-            "weeks": [w.key for w in sla.weeks]}
+            "weeks": [w.key for w in sla.weeks], "upcoming": sla.upcoming,
+            "in_progress": None if current is None else {
+                "week": current.week.key, "met": current.met, "on_track": current.on_track,
+                "at_risk": current.at_risk, "waiting": current.waiting, "agents": current.agents}}
 
 
 def _criterion(problem: aggregates.CriterionProblem) -> dict[str, Any]:
@@ -54,6 +64,7 @@ def _criterion(problem: aggregates.CriterionProblem) -> dict[str, Any]:
         "applicable": problem.applicable, "lost": problem.lost, "loss_share": _text(problem.loss_share),
         "points_lost": _text(problem.points_lost), "agents": problem.agents, "agents_lost": problem.agents_lost,
         "agent_share": _text(problem.agent_share), "systemic": problem.systemic,
+        "verdict": problem.verdict, "standing_out": problem.standing_out,
         "failing_agents": [{"name": a.name, "code": a.code, "lost": a.lost, "applicable": a.applicable}
                            for a in problem.failing_agents],
     }
@@ -61,7 +72,10 @@ def _criterion(problem: aggregates.CriterionProblem) -> dict[str, Any]:
 
 def _agent(row: AgentRow) -> dict[str, Any]:
     return {"name": row.name, "code": row.code, "team": row.team, "evaluations": row.evaluations,
-            "average": _text(row.average), "previous_average": _text(row.previous_average)}
+            "average": _text(row.average), "previous_average": _text(row.previous_average),
+            "band_probability": None if row.band_probability is None else repr(row.band_probability),
+            "previous_band": row.previous_band.name if row.previous_band else None,
+            "change_supported": row.change_supported}
 
 
 def lowest_band_agents(tenant, period: ReportPeriod) -> list[AgentRow]:
@@ -111,18 +125,28 @@ def build_snapshot(tenant, period: ReportPeriod) -> dict[str, Any]:
 
 # ---- the snapshot's numbers as people read them (PDF, HTML view, e-mail) -------------------------
 
-def score_text(value: str | None) -> str:
-    """A score kept as decimal text, to one decimal half-up ("—" for none)."""
-    return display(None if value is None else Decimal(value))
-
-
-def percent_text(value: str | None) -> str:
-    """A share of 1 kept as decimal text, as a percentage to one decimal: "0.8125" -> "81.3%"."""
-    return "—" if value is None else f"{display(Decimal(value) * 100)}%"
-
-
 def interval_text(figures: dict[str, Any]) -> str:
     """The 95% confidence interval of some figures' average, or "—" below two scores."""
     if figures.get("ci_low") is None:
         return "—"
-    return f"{score_text(figures['ci_low'])}–{score_text(figures['ci_high'])}"
+    return f"{number(figures['ci_low'])}–{number(figures['ci_high'])}"
+
+
+def finding(criterion: dict[str, Any]) -> str:
+    """A criterion's finding: systemic, individual or none. Snapshots from before the test
+    (no "verdict") keep the rule they were built with: systemic by share of agents, else individual."""
+    if "verdict" in criterion:
+        return criterion["verdict"]
+    return "systemic" if criterion["systemic"] else ("individual" if criterion["agents_lost"] else "none")
+
+
+def band_note(agent: dict[str, Any]) -> str:
+    """How sure the agent's band is, and whether a band change holds at 95% ("" where not known)."""
+    notes = []
+    if agent.get("band_probability") is not None:
+        likely = (Decimal(agent["band_probability"]) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        notes.append(f"{likely}% likely")
+    if agent.get("change_supported") is not None:
+        was = f"was {agent['previous_band']}"
+        notes.append(was if agent["change_supported"] else f"{was}: change not supported at 95%")
+    return "; ".join(notes)

@@ -7,11 +7,15 @@ the agents table (paginated, searched and sorted on its own: `aggregates.agents_
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from vendor_qa.periods import ReportPeriod
 from vendor_qa.reports import aggregates, charts
 from vendor_qa.reports.aggregates import Filters
 from vendor_qa.scorecards.rules import tenant_bands
+
+if TYPE_CHECKING:  # the SLA engine sits above reports in the import order
+    from vendor_qa.sla.fulfilment import SlaFulfilment
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,7 @@ class Dashboard:
     period: ReportPeriod
     filters: Filters
     overview: aggregates.Overview
-    sla: aggregates.SlaFulfilment
+    sla: SlaFulfilment
     bands: list[aggregates.BandCount]
     teams: list[aggregates.TeamRow]
     criteria: list[aggregates.CriterionProblem]
@@ -35,7 +39,7 @@ class Dashboard:
 
     @property
     def individual(self) -> list[aggregates.CriterionProblem]:
-        return [c for c in self.criteria if not c.systemic and c.agents_lost]
+        return [c for c in self.criteria if c.individual]
 
 
 def build(tenant, period: ReportPeriod, filters: Filters = Filters()) -> Dashboard:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import gzip
 import io
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -22,9 +22,10 @@ from vendor_qa.auth.pseudonyms import GraderPseudonym, ensure
 from vendor_qa.calls.models import Agent, Call, Team
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import Evaluation
-from vendor_qa.reports import aggregates
 from vendor_qa.periods import ReportPeriod
+from vendor_qa.reports import aggregates
 from vendor_qa.scorecards.models import Scorecard, ScorecardVersion
+from vendor_qa.templating import rounded
 
 EVALUATION_COLUMNS = ("evaluation_id", "submitted_at", "agent_code", "agent_name", "team", "channel", "topic",
                       "scorecard", "scorecard_version", "total", "passed", "auto_failed", "band", "grader")
@@ -32,14 +33,13 @@ AGENT_COLUMNS = ("agent_code", "agent_name", "team", "evaluations", "average", "
                  "previous_average", "change", "customer_rating")
 READ_BATCH = 5000
 AGENTS_PAGE = 500
-FOUR_PLACES = Decimal("0.0001")
+FOUR_PLACES = 4
 
 
 def _four(value: Decimal | float | None) -> Decimal | None:
-    """A number to four decimals, half-up, as the totals are stored; None (an empty cell) for none."""
-    if value is None:
-        return None
-    return Decimal(repr(value) if isinstance(value, float) else value).quantize(FOUR_PLACES, ROUND_HALF_UP)
+    """A number to four decimals, as the totals are stored, by the one rounding rule (half-up:
+    vendor_qa.templating); None (an empty cell) for none."""
+    return None if value is None else rounded(value, FOUR_PLACES)
 
 
 def _gzip_csv(header: Iterable[str], rows: Iterable[Iterable[csv_export.Cell]]) -> bytes:

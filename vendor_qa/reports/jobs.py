@@ -17,7 +17,9 @@
   up by the next one. The dispatcher creates the report's row before enqueueing it, and
   only the run that created it enqueues: a report is dispatched once, hence built and
   delivered once. Comparing with the local time serves every time zone and follows DST. A
-  report whose job was lost stays queued: `flask reports build` builds it.
+  report whose job was lost is built by the sweeper's next run (vendor_qa.work.sweeper).
+
+Builds and deliveries are scheduled through the outbox, in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -30,12 +32,13 @@ from sqlalchemy.exc import IntegrityError
 
 from vendor_qa import clock, periods
 from vendor_qa.extensions import db
-from vendor_qa.jobs import cron, enqueue, tenant_job
+from vendor_qa.jobs import cron, tenant_job
 from vendor_qa.reports import builder, delivery, exports, pdf, rollups
 from vendor_qa.reports.models import KIND_OF_PERIOD, Report
 from vendor_qa.sla.jobs import active_tenants, parse_moment
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import tenant_scope
+from vendor_qa.work import outbox
 
 BUILD_TIMEOUT = 1800
 DELIVERY_TIMEOUT = 600
@@ -93,6 +96,7 @@ def build_report(tenant_id: int, period: str, report_id: int | None = None, deli
         make_document(tenant, found, report)
     if deliver:
         enqueue_delivery(tenant_id, report.id)
+        db.session.commit()
     return report.id
 
 
@@ -116,12 +120,20 @@ def rebuild_rollups(tenant_id: int) -> int:
     return days
 
 
+def build_job_id(report_id: int) -> str:
+    return f"report-build-{report_id}"
+
+
 def enqueue_build(tenant_id: int, period: str, report_id: int | None = None, deliver: bool = False):
-    return enqueue(build_report, tenant_id, period, report_id, deliver, timeout=BUILD_TIMEOUT, retry=BUILD_RETRY)
+    """Schedule the build in the session's transaction (vendor_qa.work.outbox); the caller commits."""
+    return outbox.schedule(build_report, tenant_id, period, report_id, deliver, timeout=BUILD_TIMEOUT,
+                           retry=BUILD_RETRY, job_id=build_job_id(report_id) if report_id else None)
 
 
 def enqueue_delivery(tenant_id: int, report_id: int):
-    return enqueue(deliver_report, tenant_id, report_id, timeout=DELIVERY_TIMEOUT, retry=DELIVERY_RETRY)
+    """Schedule the delivery in the session's transaction; the caller commits."""
+    return outbox.schedule(deliver_report, tenant_id, report_id, timeout=DELIVERY_TIMEOUT, retry=DELIVERY_RETRY,
+                           job_id=f"report-deliver-{report_id}")
 
 
 # ---- the schedule ----------------------------------------------------------------------------
@@ -160,7 +172,8 @@ def dispatch_reports(as_of: str | None = None) -> int:
                 if report is None:
                     continue
                 try:
-                    enqueue_build(tenant.id, key, deliver=True)
+                    enqueue_build(tenant.id, key, report.id, deliver=True)
+                    db.session.commit()
                 except Exception:  # not enqueued: free the period for the next run
                     db.session.delete(report)
                     db.session.commit()

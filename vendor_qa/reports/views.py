@@ -22,8 +22,8 @@ from vendor_qa.pagination import requested_page
 from vendor_qa.reports import aggregates, charts, dashboard
 from vendor_qa.reports.forms import AgentsTableForm, DashboardForm
 from vendor_qa.reports.statistics import Interval
-from vendor_qa.scorecards import scoring
 from vendor_qa.scorecards.rules import tenant_bands
+from vendor_qa.templating import exact_value, number, percent
 from vendor_qa.tenants.context import bind_tenant_from_url
 
 bp = Blueprint("reports", __name__, url_prefix="/t/<tenant>")
@@ -39,22 +39,39 @@ BODY_TARGET = "dashboard-body"
 @bp.app_template_filter()
 def share_percent(value: Decimal | None) -> str:
     """A share of 1 as a percentage to one decimal, half-up: 0.8125 -> "81.3%"."""
-    return "—" if value is None else f"{scoring.display(value * 100)}%"
+    return percent(value)
 
 
 @bp.app_template_filter()
 def interval_text(value: Interval | None) -> str:
-    """A confidence interval to one decimal, or a dash where fewer than two scores give none."""
+    """A confidence interval to one decimal, or a dash where fewer than two scores give none;
+    marked "indicative" below the core's minimum number of values (docs/methods.md)."""
     if value is None:
         return "—"
-    return f"{scoring.display(Decimal(repr(value.low)))}–{scoring.display(Decimal(repr(value.high)))}"
+    found = f"{number(value.low)}–{number(value.high)}"
+    return f"{found} (indicative)" if value.indicative else found
+
+
+@bp.app_template_filter()
+def rate_interval_text(value: Interval | None) -> str:
+    """A rate's confidence interval in percent to one decimal (shares of 1 in), or a dash."""
+    if value is None:
+        return "—"
+    low, high = (number(100 * exact_value(end)) for end in (value.low, value.high))
+    return f"{low}–{high}%" + (" (indicative)" if value.indicative else "")
+
+
+@bp.app_template_filter()
+def likelihood(value: float | None) -> str:
+    """A probability as a whole percentage, half-up: 0.894 -> "89% likely"; a dash for none."""
+    if value is None:
+        return "—"
+    return f"{percent(value, 0)} likely"
 
 
 @bp.app_template_filter()
 def signed_score(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return ("+" if value > 0 else "") + scoring.display(value)
+    return number(value, signed=True)
 
 
 def _kept_args(*dropped: str) -> dict[str, str]:

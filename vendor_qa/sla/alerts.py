@@ -27,6 +27,7 @@ from vendor_qa.sla.models import SlaAlert
 from vendor_qa.sla.pool import Handout, bulk_insert
 from vendor_qa.sla.settings import policy_for_week
 from vendor_qa.sla.tracker import Totals, overdue_priority_counts
+from vendor_qa.templating import percent
 from vendor_qa.tenants.models import Tenant
 
 LABELS = {
@@ -43,9 +44,9 @@ def conditions(tenant: Tenant, week: str, as_of: datetime, summary: Totals, hand
     target = policy_for_week(tenant.id, week).compliance_target
     if summary.projected is not None and summary.projected < target:
         found["compliance_at_risk"] = (
-            f"{tenant.name}: {float(summary.projected):.0%} of agents are met or on track in {week}, "
-            f"below the {float(target):.0%} compliance target ({summary.at_risk} agent(s) at risk).")
-    overdue = overdue_priority_counts([tenant.id], as_of).get(tenant.id, 0)
+            f"{tenant.name}: {percent(summary.projected, against=target)} of agents are met or on track in {week}, "
+            f"below the {percent(target, 0)} compliance target ({summary.at_risk} agent(s) at risk).")
+    overdue = overdue_priority_counts({tenant.id: week}, as_of).get(tenant.id, 0)
     if overdue:
         found["priority_overdue"] = f"{tenant.name}: {overdue} priority review(s) of low-rated calls are overdue."
     if handout.left_in_pool:

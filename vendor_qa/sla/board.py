@@ -12,10 +12,10 @@ Calibration (issue #7): whether the tenant's graders calibrated within its caden
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
-from typing import Sequence
 
 from sqlalchemy import func, select
 
@@ -73,13 +73,14 @@ def _days_left(week: str, zone: str, now: datetime) -> int:
 def board_rows(tenants: Sequence[Tenant], now: datetime) -> list[BoardRow]:
     ids = [t.id for t in tenants]
     seconds = average_grading_seconds(ids)
+    weeks = {t.id: periods.week_of(now, t.timezone) for t in tenants}
     with all_tenants("sla board: overdue priority reviews"):
-        overdue = tracker.overdue_priority_counts(ids, now)
+        overdue = tracker.overdue_priority_counts(weeks, now)
     with all_tenants("sla board: calibration cadence"):
         cadences = cadence_statuses(tenants)
     rows = []
     for tenant in tenants:  # one tenant's week at a time: each has its own zone and policy
-        week = periods.week_of(now, tenant.timezone)
+        week = weeks[tenant.id]
         with tenant_scope(tenant.id):
             agents = tracker.live_rows(tenant, week, now)
             capacity = sum(grader_capacities(tenant.id).values())
@@ -87,8 +88,8 @@ def board_rows(tenants: Sequence[Tenant], now: datetime) -> list[BoardRow]:
         hours = seconds.get(tenant.id, DEFAULT_GRADING_SECONDS) / 3600
         demand = sum(max(r.assigned, r.required) - r.completed for r in agents)
         rows.append(BoardRow(tenant, week, tracker.totals(agents), overdue.get(tenant.id, 0),
-                             demand_hours=round(demand * hours, 1),
-                             capacity_hours=round(capacity * _days_left(week, tenant.timezone, now) * hours, 1),
+                             demand_hours=demand * hours,
+                             capacity_hours=capacity * _days_left(week, tenant.timezone, now) * hours,
                              compliance_target=target, calibration=cadences[tenant.id],
                              calibration_up_to_date=cadences[tenant.id].up_to_date(now)))
     return rows

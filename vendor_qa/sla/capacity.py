@@ -4,10 +4,18 @@ A grader without a row has the default (DEFAULT_DAILY_CAPACITY). The vendor admi
 sets it per grader on the capacity page (/admin/sla/capacity); 0 keeps a grader
 certified but gives them no new SLA work (e.g. during leave). The distribution
 reads it through `settings.grader_capacities`.
+
+The page shows each grader's pace beside it: the measured median minutes per evaluation
+(vendor_qa.grading.timing) once there are enough measurements, else the guess behind the
+default (a working day over DEFAULT_DAILY_CAPACITY), labelled as a guess; and how many
+evaluations a working day holds at that pace.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from math import floor
 from typing import Sequence
 
 from sqlalchemy import Select, func, select
@@ -16,11 +24,14 @@ from sqlalchemy.orm import selectinload
 
 from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.extensions import db
+from vendor_qa.grading import timing
 from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment
 from vendor_qa.sla.models import DEFAULT_DAILY_CAPACITY, GraderCapacity
 from vendor_qa.tenants.scoping import all_tenants
 
 MAX_DAILY_CAPACITY = 500  # far above the 60-80 a day of DOMAIN.md: a typo, not a grader
+WORKING_DAY_MINUTES = 8 * 60  # DOMAIN.md: 60-80 calls in an 8-hour day
+GUESSED_MINUTES = WORKING_DAY_MINUTES / DEFAULT_DAILY_CAPACITY  # what the default assumes of every grader
 ASSIGNMENT = Assignment.__table__
 
 
@@ -62,3 +73,29 @@ def set_daily_capacity(grader_id: int, capacity: int) -> None:
     statement = dialect.insert(GraderCapacity).values(grader_id=grader_id, daily_capacity=capacity)
     db.session.execute(statement.on_conflict_do_update(index_elements=["grader_id"],
                                                        set_={"daily_capacity": capacity}))
+
+
+@dataclass(frozen=True)
+class Pace:
+    minutes: float  # per evaluation
+    measured: bool  # False: the guess, too few measurements (`count`) for a median
+    count: int
+
+    @property
+    def per_day(self) -> int:
+        """Evaluations a working day holds at this pace."""
+        return floor(WORKING_DAY_MINUTES / self.minutes) if self.minutes > 0 else MAX_DAILY_CAPACITY
+
+
+def pace_of(measured: timing.Pace | None) -> Pace:
+    """The measured median where there are enough measurements, else the guess."""
+    if measured is not None and measured.enough:
+        return Pace(measured.minutes, True, measured.count)
+    return Pace(GUESSED_MINUTES, False, measured.count if measured else 0)
+
+
+def paces(grader_ids: Sequence[int], now: datetime) -> dict[int, Pace]:
+    """Each grader's pace, from their evaluations in every tenant (one query)."""
+    with all_tenants("sla capacity: graders' pace"):
+        measured = timing.by_grader(list(grader_ids), now)
+    return {grader_id: pace_of(measured.get(grader_id)) for grader_id in grader_ids}

@@ -22,13 +22,14 @@ from sqlalchemy import select
 from vendor_qa import clock, periods
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db
-from vendor_qa.jobs import cron, enqueue, tenant_job
+from vendor_qa.jobs import cron, tenant_job
 from vendor_qa.sla import planner, tracker
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.sla.pool import NewWork, hand_out, insert_assignments
 from vendor_qa.sla.settings import agents_in_scope, policy_for_week, versions_by_channel
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import all_tenants
+from vendor_qa.work import outbox
 
 PLAN_TIMEOUT = 1800  # a large tenant's week (bench/sla_plan.py) plans in seconds; room for slow days
 TRACK_TIMEOUT = 600
@@ -105,22 +106,26 @@ def _priority_reviews_of_week(tenant: Tenant, week: str, calls, now: datetime) -
     return len(insert_assignments(tenant.id, week, work, now))
 
 
+# Each schedules its job in the session's transaction (vendor_qa.work.outbox); the caller commits.
+
 def enqueue_plan(tenant_id: int, week: str, as_of: str):
-    return enqueue(plan_tenant_week, tenant_id, week, as_of, timeout=PLAN_TIMEOUT)
+    return outbox.schedule(plan_tenant_week, tenant_id, week, as_of, timeout=PLAN_TIMEOUT,
+                           job_id=f"plan-{tenant_id}-{week}")
 
 
 def enqueue_track(tenant_id: int, as_of: str):
-    return enqueue(track_tenant, tenant_id, as_of, timeout=TRACK_TIMEOUT)
+    return outbox.schedule(track_tenant, tenant_id, as_of, timeout=TRACK_TIMEOUT, job_id=f"track-{tenant_id}")
 
 
 def enqueue_close(tenant_id: int, week: str, as_of: str):
-    return enqueue(close_tenant_week, tenant_id, week, as_of, timeout=TRACK_TIMEOUT)
+    return outbox.schedule(close_tenant_week, tenant_id, week, as_of, timeout=TRACK_TIMEOUT,
+                           job_id=f"close-{tenant_id}-{week}")
 
 
 def enqueue_priority_reviews(tenant_id: int, call_ids: Sequence[int]) -> None:
-    """Called after calls are ingested (API and CSV import)."""
+    """Called with the calls just ingested (API and CSV import), in their transaction."""
     if call_ids:
-        enqueue(create_priority_reviews, tenant_id, list(call_ids), timeout=TRACK_TIMEOUT)
+        outbox.schedule(create_priority_reviews, tenant_id, list(call_ids), timeout=TRACK_TIMEOUT)
 
 
 # ---- the schedule ----------------------------------------------------------------------------
@@ -150,6 +155,7 @@ def dispatch_hourly() -> None:
         enqueue_plan(tenant.id, periods.week_of(now, tenant.timezone), stamp)
     for tenant, week in weeks_to_close(now):
         enqueue_close(tenant.id, week, stamp)
+    db.session.commit()
 
 
 @cron(every=TRACKING_SECONDS)
@@ -157,3 +163,4 @@ def dispatch_tracking() -> None:
     stamp = clock.now().isoformat()
     for tenant in active_tenants():
         enqueue_track(tenant.id, stamp)
+    db.session.commit()

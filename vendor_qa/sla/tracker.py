@@ -13,13 +13,14 @@ handed out late is not snatched again every 15 minutes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from vendor_qa import periods
 from vendor_qa.calls.models import Agent, Call
@@ -30,6 +31,7 @@ from vendor_qa.sla.models import SlaWeekAgent, SlaWeekTenant
 from vendor_qa.sla.planner import is_closed, week_scope
 from vendor_qa.sla.settings import policy_for_week, versions_by_channel
 from vendor_qa.sla.status import AgentWeek, agent_status, compliance
+from vendor_qa.templating import rounded
 from vendor_qa.tenants.models import Tenant
 
 CALL = Call.__table__
@@ -76,7 +78,7 @@ class Totals:
 
 
 def _percent(share: Fraction | None) -> float | None:
-    return None if share is None else round(float(share * 100), 2)
+    return None if share is None else float(rounded(share * 100, 2))
 
 
 def elapsed_share(week: str, zone: str, as_of: datetime) -> Fraction:
@@ -87,17 +89,26 @@ def elapsed_share(week: str, zone: str, as_of: datetime) -> Fraction:
 
 # ---- live rows -------------------------------------------------------------------------------
 
+def _week_work(tenant_id: int, week: str) -> ColumnElement[bool]:
+    """The assignments that count toward the week's quota."""
+    return and_(ASSIGNMENT.c.tenant_id == tenant_id, ASSIGNMENT.c.week == week,
+                ASSIGNMENT.c.reason.not_in(UNCOUNTED_REASONS), ASSIGNMENT.c.status.not_in(DEAD))
+
+
+def _overdue(as_of: datetime) -> ColumnElement[bool]:
+    """Past its due time and not evaluated: the one rule of "overdue", for the week pages and the board."""
+    return and_(ASSIGNMENT.c.status != "submitted", ASSIGNMENT.c.due_at < as_of)
+
+
 def _live_statement(tenant: Tenant, week: str, channels, as_of: datetime):
     scope = week_scope(tenant, week, channels)
     calls = (select(CALL.c.agent_id, func.count().label("calls")).where(scope.where())
              .group_by(CALL.c.agent_id).subquery())
-    open_ = ASSIGNMENT.c.status != "submitted"
     work = (select(CALL.c.agent_id, func.count().label("assigned"),
                    func.sum(case((ASSIGNMENT.c.status == "submitted", 1), else_=0)).label("completed"),
-                   func.sum(case((and_(open_, ASSIGNMENT.c.due_at < as_of), 1), else_=0)).label("overdue"))
+                   func.sum(case((_overdue(as_of), 1), else_=0)).label("overdue"))
             .select_from(ASSIGNMENT.join(CALL, CALL.c.id == ASSIGNMENT.c.call_id))
-            .where(ASSIGNMENT.c.tenant_id == tenant.id, ASSIGNMENT.c.week == week,
-                   ASSIGNMENT.c.reason .not_in(UNCOUNTED_REASONS), ASSIGNMENT.c.status.not_in(DEAD))
+            .where(_week_work(tenant.id, week))
             .group_by(CALL.c.agent_id).subquery())
     return (select(AGENT.c.id, AGENT.c.code, AGENT.c.display_name,
                    func.coalesce(calls.c.calls, 0), func.coalesce(work.c.assigned, 0),
@@ -206,8 +217,7 @@ def priority_turnaround(tenant_id: int, week: str) -> tuple[int, int]:
 
 
 def _decimal_percent(share: Fraction | None) -> Decimal | None:
-    return None if share is None else (Decimal(share.numerator * 100) / Decimal(share.denominator)).quantize(
-        Decimal("0.01"))
+    return None if share is None else rounded(share * 100, 2)
 
 
 def close_week(tenant_id: int, week: str, as_of: datetime) -> bool:
@@ -238,12 +248,16 @@ def close_week(tenant_id: int, week: str, as_of: datetime) -> bool:
     return True
 
 
-def overdue_priority_counts(tenant_ids: Sequence[int], as_of: datetime) -> dict[int, int]:
-    """Priority reviews past their due time and not evaluated, per tenant (any week)."""
-    if not tenant_ids:
+def overdue_priority_counts(weeks: Mapping[int, str], as_of: datetime) -> dict[int, int]:
+    """Priority reviews overdue in each tenant's week ({tenant id: week}), per tenant.
+
+    The week's work and "overdue" are the week page's (`_week_work`, `_overdue`), so the board
+    and the alerts count what that page shows; a closed week's leftovers are its record's.
+    """
+    if not weeks:
         return {}
     return dict(db.session.execute(
         select(ASSIGNMENT.c.tenant_id, func.count())
-        .where(ASSIGNMENT.c.tenant_id.in_(list(tenant_ids)), ASSIGNMENT.c.reason == "low_rating",
-               ASSIGNMENT.c.status.not_in(("submitted", *DEAD)), ASSIGNMENT.c.due_at < as_of)
+        .where(or_(*(_week_work(tenant_id, week) for tenant_id, week in weeks.items())),
+               ASSIGNMENT.c.reason == "low_rating", _overdue(as_of))
         .group_by(ASSIGNMENT.c.tenant_id)).all())

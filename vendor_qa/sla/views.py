@@ -23,6 +23,7 @@ from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role, User
 from vendor_qa.calls.models import Agent, Call
 from vendor_qa.extensions import db, htmx
+from vendor_qa.grading import timing
 from vendor_qa.grading.models import UNCOUNTED_REASONS, Assignment
 from vendor_qa.pagination import requested_page
 from vendor_qa.sla import board, capacity, tracker
@@ -235,7 +236,9 @@ def _capacity_rows(graders: list[User], forms: dict[int, CapacityForm]) -> list[
 def _capacity_page(forms: dict[int, CapacityForm] | None = None, status: int = 200):
     page = db.paginate(capacity.active_graders(), per_page=_per_page(), error_out=False)
     return render_template("sla/capacity.html", page=page, rows=_capacity_rows(page.items, forms or {}),
-                           maximum=capacity.MAX_DAILY_CAPACITY), status
+                           maximum=capacity.MAX_DAILY_CAPACITY,
+                           paces=capacity.paces([grader.id for grader in page.items], clock.now()),
+                           window_days=timing.WINDOW.days, enough=timing.ENOUGH, guessed=capacity.GUESSED_MINUTES), status
 
 
 @admin_bp.get("/capacity")

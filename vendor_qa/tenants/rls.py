@@ -25,12 +25,9 @@ tenant's row is refused by the database. Connections used outside a Session
 (migrations, `db.engine.connect()` maintenance) keep the connecting user.
 SQLite keeps the app-level scoping only.
 
-DATABASE_RLS is off by default for now: a few call sites still run Core SQL on
-`session.connection()` with a tenant filter of their own but no scope open
-(e.g. `grading.assignments.claim_next`), which the policies would see as "no
-tenant". Off, the transaction's settings open every row (`all_tenants` = on)
-and no role is switched, so the policies change nothing, whatever the login
-role; the app-level scoping alone applies, as before.
+DATABASE_RLS is on by default. Off, the transaction's settings open every row
+(`all_tenants` = on) and no role is switched, so the policies change nothing, whatever
+the login role; the app-level scoping alone applies.
 """
 
 from __future__ import annotations

@@ -15,5 +15,9 @@ ROUTES = [
     Route("grading_form.submit", FORM, ONLY_GRADER, method="POST", ok=404, data={"feedback_good": "Kind"}),
     Route("grading_form.save_draft", f"{FORM}/draft", ONLY_GRADER, method="POST", ok=404),
     Route("grading_form.preview", f"{FORM}/preview", ONLY_GRADER, method="POST", ok=404),
+    Route("grading_form.start", f"{FORM}/start", ONLY_GRADER, method="POST", ok=404),
+    Route("grading_form.clock_signal", f"{FORM}/clock", ONLY_GRADER, method="POST", ok=404,
+          data={"event": "active"}),
+    Route("recordings.for_grader", f"{FORM}/recording", ONLY_GRADER, ok=404),
     Route("grading_me.mine", "/grading/me", ONLY_GRADER),
 ]

@@ -10,5 +10,6 @@ ROUTES = [
     Route("imports.upload", "/t/{tenant}/imports/", CLIENT_SIDE, method="POST", ok=302,
           data={"file": (str(EXAMPLE_CSV), "calls.csv")}),
     Route("imports.detail", "/t/{tenant}/imports/{import_}", CLIENT_SIDE),
+    Route("imports.retry", "/t/{tenant}/imports/{import_}/retry", CLIENT_SIDE, method="POST", ok=303),
     Route("imports.example", "/t/{tenant}/imports/example.csv", CLIENT_SIDE),
 ]
