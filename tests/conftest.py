@@ -12,6 +12,7 @@ import os
 import secrets
 import tempfile
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -168,6 +169,23 @@ def hard_day(request, time_machine) -> HardDay:
     return request.param
 
 
+def _truncate(names: str, attempts: int = 5) -> None:
+    """Empty the tables. A browser test's page may still be talking to the live server (a grading
+    form's heartbeat as it closes); PostgreSQL then ends one side of the deadlock, and when it is
+    this side, it tries again."""
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            return
+        except OperationalError as error:
+            if "deadlock detected" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request):
     """Each test starts from empty tables and an empty Redis database."""
@@ -179,9 +197,7 @@ def _clean_state(request):
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))
         if db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            _truncate(", ".join(f'"{t.name}"' for t in tables))
         else:
             with db.engine.begin() as conn:
                 for table in tables:
