@@ -26,6 +26,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+# The benchmarks' bare baselines and sanity counts are raw SQL outside any tenant scope, which
+# PostgreSQL's row-level security (on by default) answers with no rows; until they open a scope,
+# the benchmarks measure the application under its app-level scoping alone.
+os.environ.setdefault("DATABASE_RLS", "off")
+
 BENCH_REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "14"))
 POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
 
