@@ -150,12 +150,18 @@ def test_an_incomplete_submit_and_next_stays_on_the_form(desk, login):
 
 # ---- time per evaluation ------------------------------------------------------------------------
 
-def test_grading_time_leaves_out_the_time_away(desk, login, time_machine):
+def started_on_a_stopped_clock(desk, login, time_machine):
+    """The grader starts an assignment with the clock stopped, so each test says when time passes."""
     assignment_id = held(desk, "X-1", timedelta(hours=5))
     start = clock.now()
     time_machine.move_to(start, tick=False)
     client = login(desk.grader)
     client.post(f"/grading/assignments/{assignment_id}/start")
+    return client, assignment_id, start
+
+
+def test_grading_time_leaves_out_the_time_away(desk, login, time_machine):
+    client, assignment_id, start = started_on_a_stopped_clock(desk, login, time_machine)
     signal = f"/grading/assignments/{assignment_id}/clock"
 
     def at(seconds: int, event: str = "active") -> None:
@@ -172,11 +178,7 @@ def test_grading_time_leaves_out_the_time_away(desk, login, time_machine):
 
 
 def test_without_javascript_the_time_runs_from_start_to_submit(desk, login, time_machine):
-    assignment_id = held(desk, "X-1", timedelta(hours=5))
-    start = clock.now()
-    time_machine.move_to(start, tick=False)
-    client = login(desk.grader)
-    client.post(f"/grading/assignments/{assignment_id}/start")
+    client, assignment_id, start = started_on_a_stopped_clock(desk, login, time_machine)
     time_machine.move_to(start + timedelta(minutes=7), tick=False)
     client.post(f"/grading/assignments/{assignment_id}", data=gh.full_marks(desk.card))
     assert fresh(assignment_id).evaluation.grading_seconds == 7 * 60
