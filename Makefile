@@ -11,8 +11,12 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt package-lock.json | ck
 run: migrate
 	$(FLASK) start --demo
 
+# The suite runs on every core, up to three workers (each has its own database and Redis index,
+# tests/conftest.py); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 3 $(PYTEST_ARGS)
 
 setup: $(STAMP) static/vendor/htmx.min.js static/vendor/fonts/NotoSansSC-Regular.ttf
 

@@ -9,6 +9,11 @@ Timings are printed, never asserted: they vary with the machine. A wrong result 
 claimed, a duplicate, a missing row) is a broken benchmark, and `check` ends the run with a
 non-zero exit and says why; `assert` would vanish under `python -O`.
 
+Row-level security is on, as in production (vendor_qa.tenants.rls): the app's sessions switch
+to the app's role with the tenant's ids in every transaction, and a bare baseline does the same
+through `tenant_transaction`, so both are measured under the same policies. A benchmark's data
+loading connects as the server's user, which the policies do not restrict.
+
 Not a benchmark itself: bench/run.py skips files whose names start with "_".
 """
 
@@ -25,11 +30,6 @@ from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-
-# The benchmarks' bare baselines and sanity counts are raw SQL outside any tenant scope, which
-# PostgreSQL's row-level security (on by default) answers with no rows; until they open a scope,
-# the benchmarks measure the application under its app-level scoping alone.
-os.environ.setdefault("DATABASE_RLS", "off")
 
 BENCH_REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "14"))
 POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
@@ -49,6 +49,18 @@ def check(ok: object, message: str) -> None:
     """End the run (exit status 1) with `message` unless `ok`: the benchmark measured something wrong."""
     if not ok:
         raise SystemExit(f"BENCHMARK FAILED: {message}")
+
+
+@contextmanager
+def tenant_transaction(conn: psycopg.Connection, tenant_id: int) -> Iterator[psycopg.Connection]:
+    """A transaction on a bare psycopg connection under one tenant's row-level security, as the app's
+    sessions open it (vendor_qa.tenants.rls: the app's role, the tenant's ids; transaction-local)."""
+    from vendor_qa.tenants import rls
+
+    with conn.transaction():
+        conn.execute("SELECT set_config(%s, %s, true), set_config(%s, 'off', true), set_config('role', %s, true)",
+                     (rls.TENANT_IDS, str(tenant_id), rls.ALL_TENANTS, rls.APP_ROLE))
+        yield conn
 
 
 def is_postgres(url: str) -> bool:

@@ -6,8 +6,9 @@ Creates a scratch database on that PostgreSQL server (dropped at the end) with o
 (Europe/Oslo) of AGENTS agents in 20 teams, a published 10-criterion scorecard, and
 EVALUATIONS submitted evaluations spread evenly over the last 365 days, each with its call,
 its assignment (1% calibration) and its 10 criterion rows, written with COPY; then the
-report rollups that the submissions would have kept (`rollups.rebuild`, timed), and
-VACUUM ANALYZE. Then:
+report rollups that the submissions would have kept and the criteria verdicts that the reports'
+job keeps (`jobs.rebuild_rollups`, timed), and VACUUM ANALYZE. Row-level security is on: the
+bare query runs in a transaction under the tenant's settings, as a request does. Then:
 
 1. app: GET /t/bench/dashboard?view=month&month=<last full month> through the Flask test
    client as the tenant's client manager (the whole page: figures, trend, bands, teams, the
@@ -43,7 +44,7 @@ os.environ["APP_ENV"] = "testing"
 import psycopg  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bench._harness import check, parse_args, scratch  # noqa: E402
+from bench._harness import check, parse_args, scratch, tenant_transaction  # noqa: E402
 from vendor_qa import clock, create_app  # noqa: E402
 from vendor_qa.auth.accounts import create_user  # noqa: E402
 from vendor_qa.auth.models import Role  # noqa: E402
@@ -176,14 +177,15 @@ def load_evaluations(url: str, tenant_id: int, agents: int, count: int, criteria
 
 
 def rebuild_rollups(url: str, tenant_id: int) -> None:
-    """The report rollups that submitting these evaluations one by one would have kept."""
+    """The report rollups that submitting these evaluations one by one would have kept, and the
+    verdicts that the reports' refresh job keeps (the rebuild job refreshes them)."""
     from vendor_qa.reports import jobs
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1)})
     began = time.perf_counter()
     with app.app_context():
         jobs.rebuild_rollups(tenant_id)
-    print(f"report rollups rebuilt in {time.perf_counter() - began:.0f} s")
+    print(f"report rollups and verdicts rebuilt in {time.perf_counter() - began:.0f} s")
 
 
 def close_past_weeks(app, tenant_id: int) -> int:
@@ -255,8 +257,9 @@ def measure(app, url: str, tenant_id: int, month: str, runs: int) -> tuple[float
         period = _period(tenant_id, month)
     bounds = {"tenant": tenant_id, "start": period.bounds.start, "end": period.bounds.end}
     with psycopg.connect(url) as conn:
-        def bare():
-            check(conn.execute(BARE, bounds).fetchall(), "the bare query found no evaluations in the month")
+        def bare():  # in a transaction of its own under the tenant's row-level security, as a request's
+            with tenant_transaction(conn, tenant_id):
+                check(conn.execute(BARE, bounds).fetchall(), "the bare query found no evaluations in the month")
 
         bare_seconds = median_seconds(bare, runs)
     return median_seconds(page, runs), bare_seconds
@@ -320,7 +323,7 @@ def main() -> None:
         load_evaluations(plain_url, tenant_id, args.agents, args.evaluations, criteria, version_id, grader)
         print(f"loaded {args.agents:,} agents and {args.evaluations:,} evaluations "
               f"({args.evaluations * CRITERIA:,} criterion rows) in {time.perf_counter() - began:.0f} s")
-        with app.app_context():
+        with app.app_context(), tenant_scope(tenant_id):
             month = last_full_month(db.session.get(Tenant, tenant_id).zone)
             in_month = db.session.execute(text(
                 "SELECT count(*) FROM evaluation WHERE submitted_at >= :s AND submitted_at < :e"),

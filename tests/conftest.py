@@ -33,8 +33,10 @@ from tests.calendar_days import HARD_DAYS, HardDay  # noqa: E402
 from vendor_qa import create_app  # noqa: E402
 from vendor_qa.extensions import db  # noqa: E402
 
-# The suite owns this index of a shared Redis server (another index lets two runs go side by side).
+# The suite owns this index of a shared Redis server (another index lets two runs go side by side),
+# and each further worker of a parallel run (pytest-xdist) the next one: worker gw1 has TEST_REDIS_DB + 1.
 TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "13"))
+REDIS_INDICES = 16  # a Redis server's default number of databases
 IN_CI = os.environ.get("CI") == "true"
 # Where the application's clock stands in every test unless the test moves it: a Wednesday
 # morning of ISO week 2026-W48, so that the weeks the tests name (2026-W47 and before) are past.
@@ -83,13 +85,21 @@ def database_url(tmp_path_factory):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _redis_index(worker: str) -> int:
+    """This worker's Redis index: TEST_REDIS_DB for a serial run and worker gw0, one more per worker."""
+    index = TEST_REDIS_DB + (int(worker.removeprefix("gw")) if worker.startswith("gw") else 0)
+    if index >= REDIS_INDICES:
+        raise pytest.UsageError(f"Redis index {index} does not exist: run fewer workers or lower TEST_REDIS_DB")
+    return index
+
+
 @pytest.fixture(scope="session")
-def redis_url():
+def redis_url(worker_id):
     url = os.environ.get("REDIS_URL")
     if url:
         import redis
 
-        url = urlunsplit(urlsplit(url)._replace(path=f"/{TEST_REDIS_DB}"))
+        url = urlunsplit(urlsplit(url)._replace(path=f"/{_redis_index(worker_id)}"))
         conn = redis.Redis.from_url(url)
         conn.flushdb()
         yield url
@@ -127,6 +137,8 @@ def app(database_url, redis_url, tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "OUTBOX_DIR": str(outbox),
+        # This session's own Argon2 turns: another worker of a parallel run holding one changes nothing here.
+        "PASSWORD_TURNS_DIR": str(tmp_path_factory.mktemp("password-turns")),
         "SERVER_NAME": None,
     })
     with application.app_context():
@@ -186,13 +198,7 @@ def _truncate(names: str, attempts: int = 5) -> None:
             time.sleep(0.2)
 
 
-@pytest.fixture(autouse=True)
-def _clean_state(request):
-    """Each test starts from empty tables and an empty Redis database."""
-    yield
-    if "app" not in request.fixturenames:
-        return
-    app = request.getfixturevalue("app")
+def empty_tables(app) -> None:
     with app.app_context():
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))
@@ -202,6 +208,22 @@ def _clean_state(request):
             with db.engine.begin() as conn:
                 for table in tables:
                     conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Each test starts from empty tables and an empty Redis database.
+
+    A test marked `keeps_tables` leaves its rows to the next test of its module, which shares
+    them (read-only walks over one expensive world); the module empties the tables at its end.
+    """
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    if request.node.get_closest_marker("keeps_tables") is None:
+        empty_tables(app)
+    with app.app_context():
         from vendor_qa.redis_store import get_redis
 
         get_redis(app).flushdb()

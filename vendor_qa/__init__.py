@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from vendor_qa.calibration.views import bp as calibration_bp
     from vendor_qa.calls.import_views import bp as imports_bp
     from vendor_qa.calls.views import bp as calls_bp
+    from vendor_qa.coaching.views import bp as coaching_bp
     from vendor_qa.disputes.views import bp as disputes_bp
     from vendor_qa.grading.admin_views import bp as assignments_bp
     from vendor_qa.grading.views import bp as grading_bp
@@ -100,16 +101,34 @@ def register_blueprints(app: Flask) -> None:
     from vendor_qa.reports.methods_views import bp as methods_bp
     from vendor_qa.sla import views as sla_views
     import vendor_qa.api.sla  # noqa: F401  (GET /api/v1/sla, on the api blueprint)
+    import vendor_qa.api.trainings  # noqa: F401  (GET /api/v1/trainings, on the api blueprint)
 
     for bp in (auth_bp, tenants_bp, calls_bp, imports_bp, grading_bp, assignments_bp, scorecards_bp, api_bp,
                form_views.bp, mine_views.bp, client_views.bp, reports_bp, report_archive_bp,
                sla_views.bp, sla_views.tenant_bp, sla_views.client_bp, sla_views.admin_bp, calibration_bp, audit_bp,
-               disputes_bp):
+               disputes_bp, coaching_bp):
         app.register_blueprint(bp)
     register_reliability(app)
     register_recordings(app)
+    register_trainings(app)
     app.register_blueprint(methods_bp)  # /methods: how each figure is computed
+    register_agent_view(app)
     app.register_blueprint(health_bp)  # /healthz and /readyz, for load balancers
+
+
+def register_agent_view(app: Flask) -> None:
+    """The agent's own pages behind their personal link, and the client's side of them."""
+    from vendor_qa.agent_view import client_views, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(client_views.bp)
+
+
+def register_trainings(app: Flask) -> None:
+    """Trainings, their follow-up and re-certification (vendor_qa/trainings)."""
+    from vendor_qa.trainings.views import bp
+
+    app.register_blueprint(bp)
 
 
 def register_recordings(app: Flask) -> None:

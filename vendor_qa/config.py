@@ -67,8 +67,10 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "SESSION_IDLE_MINUTES": _count(env, "SESSION_IDLE_MINUTES", 60, minimum=1),
         # Failed logins per account, in a sliding window: a lockout ends when the window slides.
         "LOGIN_ACCOUNT_RATE_LIMIT": env.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
-        # Argon2 verifications at once per web process, and how long a login waits for a turn.
+        # Argon2 verifications at once on this machine, over all its web processes (file locks in
+        # PASSWORD_TURNS_DIR), and how long a login waits for a turn.
         "PASSWORD_CHECKS_AT_ONCE": _count(env, "PASSWORD_CHECKS_AT_ONCE", 1, minimum=1),
+        "PASSWORD_TURNS_DIR": env.get("PASSWORD_TURNS_DIR", str(instance / "password-turns")),
         "PASSWORD_CHECK_WAIT_SECONDS": float(env.get("PASSWORD_CHECK_WAIT_SECONDS", "2")),
         **{f"{action}_RATE_LIMIT_PER_{who}": env.get(f"{action}_RATE_LIMIT_PER_{who}", default)
            for (action, who), default in EXPENSIVE_LIMITS.items()},

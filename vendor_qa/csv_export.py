@@ -16,8 +16,9 @@ never pre-formatted as text, and rounded by the application's one rule (floats a
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TextIO
 
@@ -44,3 +45,24 @@ def write(stream: TextIO, header: Iterable[str], rows: Iterable[Iterable[Cell]])
     writer = csv.writer(stream)
     writer.writerow([neutralised(name) for name in header])
     writer.writerows([neutralised(cell) for cell in row] for row in rows)
+
+
+def rewritten(data: str) -> str:
+    """CSV text written before this rule (a report's stored export), written again under it.
+
+    Read back, every cell is text; a cell that reads as a number is one of the application's
+    figures (a change of -3.5000 points) and stays as it was, any other is neutralised. A number
+    is no formula in a spreadsheet, so nothing that could run is kept.
+    """
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows([cell if _is_number(cell) else neutralised(cell) for cell in row]
+                              for row in csv.reader(io.StringIO(data, newline="")))
+    return out.getvalue()
+
+
+def _is_number(cell: str) -> bool:
+    """Whether the cell is a finite number as written, with no space or tab around it."""
+    try:
+        return cell == cell.strip() and Decimal(cell).is_finite()
+    except InvalidOperation:
+        return False

@@ -1,6 +1,10 @@
 """Pages of results: the page number a request asks for, and a page that is not a Flask-SQLAlchemy
 query page (a list in memory, or rows a set-based query paginated itself). The latter has the same
-names, so templates/partials/pagination.html serves both."""
+names, so templates/partials/pagination.html serves both.
+
+A `Window` is a page of a list too long to count on every request (the calls of a tenant: millions
+at scale): it reads one row more than it shows to know whether a next page exists, and its
+`total` is None, so the pager offers "Next" without "page N of M"."""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, request
+from sqlalchemy import Select
+
+from vendor_qa.extensions import db
 
 # Far beyond the last page of any list (25 million rows at 25 a page), and small enough that
 # page x page size stays well inside the 64-bit OFFSET of SQLite and PostgreSQL.
@@ -40,8 +47,26 @@ def refuse_pages_beyond_bound() -> None:
                                    "Use the page links, or start again from the first page.")
 
 
+class _Steps:
+    """The links to the neighbouring pages, for a page that knows its number."""
+
+    page: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
 @dataclass(frozen=True)
-class Page:
+class Page(_Steps):
     items: list[Any]
     page: int
     per_page: int
@@ -58,17 +83,20 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
     @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
     def has_next(self) -> bool:
         return self.page < self.pages
 
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
 
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+@dataclass(frozen=True)
+class Window(_Steps):
+    items: list[Any]
+    page: int
+    per_page: int
+    has_next: bool
+    total: None = None  # not counted (see the module's docstring)
+
+
+def window(statement: Select, page: int, per_page: int) -> Window:
+    """The page of an ordered ORM statement's rows, and whether more follow, without counting them."""
+    rows = list(db.session.scalars(statement.limit(per_page + 1).offset((max(page, 1) - 1) * per_page)))
+    return Window(rows[:per_page], max(page, 1), per_page, len(rows) > per_page)

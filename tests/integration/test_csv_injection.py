@@ -71,6 +71,8 @@ def _csv_exports(app, slug: str, report_id: int) -> dict[str, str]:
             if rule.endpoint == "report_archive.csv":
                 for kind in CSV_KINDS:
                     paths[kind] = url_for(rule.endpoint, tenant=slug, report_id=report_id, kind=kind)
+            elif rule.endpoint == "trainings.report_csv":  # the report's trainings (test_trainings.py has rows)
+                paths["trainings"] = url_for(rule.endpoint, tenant=slug, report_id=report_id)
             elif rule.endpoint == "imports.example":  # the example file the app ships for imports
                 paths["import example"] = url_for(rule.endpoint, tenant=slug)
             else:
@@ -127,3 +129,58 @@ def test_written_cells_read_back_as_written_or_quoted_never_as_formulas(rows):
                 assert text == ("'" + cell if cell.startswith(csv_export.FORMULA_STARTS) else cell)
             else:
                 assert text == ("" if cell is None else str(cell))
+
+
+def _old_csv(rows: list[list[str]]) -> str:
+    """CSV as exports wrote it before csv_export: every cell as it was, nothing quoted."""
+    stream = io.StringIO(newline="")
+    csv.writer(stream).writerows(rows)
+    return stream.getvalue()
+
+
+@given(st.lists(st.lists(st.one_of(st.text(), st.decimals(allow_nan=False, allow_infinity=False).map(str)),
+                         min_size=1, max_size=4), max_size=5))
+def test_an_old_csv_rewritten_keeps_its_figures_and_runs_no_formula(rows):
+    again = csv_export.rewritten(_old_csv(rows))
+    read = list(csv.reader(io.StringIO(again, newline="")))
+    assert [len(row) for row in read] == [len(row) for row in rows]
+    for written, back in zip(rows, read):
+        for cell, text in zip(written, back):
+            figure = cell.strip() == cell and _reads_as_number(cell)
+            assert text == (cell if figure or not cell.startswith(csv_export.FORMULA_STARTS) else "'" + cell)
+    assert csv_export.rewritten(again) == again  # a second migration run changes nothing
+
+
+def _reads_as_number(cell: str) -> bool:
+    try:
+        return Decimal(cell).is_finite()
+    except ArithmeticError:
+        return False
+
+
+def test_the_migration_neutralises_the_csvs_of_reports_built_before_the_rule(app, build):
+    import gzip
+
+    from flask_migrate import downgrade, upgrade
+
+    from vendor_qa.reports.models import Report
+
+    tenant = build.tenant()
+    old = _old_csv([["agent_name", "change"], [AGENT_NAME, "-3.5000"], ["Ann", "2.0000"]])
+    with app.app_context():
+        downgrade(revision="18d000000014")
+        try:
+            with tenant_scope(tenant.id):
+                report = Report(tenant_id=tenant.id, kind="weekly", period="2026-W40", status="ready",
+                                evaluations_csv=gzip.compress(old.encode()), agents_csv=None)
+                db.session.add(report)
+                db.session.commit()
+                report_id = report.id
+        finally:
+            db.session.remove()
+            upgrade()
+        with tenant_scope(tenant.id):
+            stored = db.session.get(Report, report_id)
+            rows = list(csv.reader(io.StringIO(gzip.decompress(stored.evaluations_csv).decode(), newline="")))
+            assert stored.agents_csv is None
+    assert rows == [["agent_name", "change"], ["'" + AGENT_NAME, "-3.5000"], ["Ann", "2.0000"]]

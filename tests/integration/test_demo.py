@@ -11,6 +11,7 @@ from sqlalchemy import case, func, select
 from vendor_qa import clock, periods
 from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.calls.models import Agent, Call, Team
+from vendor_qa.coaching.models import CoachingSession
 from vendor_qa.demo.content import manager_email
 from vendor_qa.demo.people import DEMO_LOGINS, DEMO_PASSWORD
 from vendor_qa.extensions import db
@@ -19,6 +20,9 @@ from vendor_qa.scorecards.models import Criterion, Section
 from vendor_qa.sla.models import SlaWeekTenant
 from vendor_qa.tenants.models import Tenant
 from vendor_qa.tenants.scoping import all_tenants, tenant_scope
+from vendor_qa.trainings import demo as trainings_demo
+from vendor_qa.trainings import results as training_results
+from vendor_qa.trainings.models import Training
 
 SMALL = ["--weeks", "1", "--calls-per-week", "3", "--agents-per-tenant", "2"]
 HISTORY = ["--weeks", "3", "--calls-per-week", "10", "--agents-per-tenant", "3"]  # two past weeks to grade
@@ -47,8 +51,8 @@ def weekly_minimum(tenant: Tenant, now: datetime, weeks: int = 4) -> int:
 
 
 def test_the_default_demo_has_what_was_promised(app, runner):
-    now = clock.now()
     output = load(runner).output
+    now = clock.now()  # after the load: the clock runs on while it writes calls up to its own now
     with app.app_context():
         tenants = db.session.scalars(select(Tenant)).all()
         assert len(tenants) >= 3
@@ -78,8 +82,23 @@ def test_the_default_demo_has_what_was_promised(app, runner):
         per_tenant = db.session.execute(
             select(GraderCertification.tenant_id, func.count()).group_by(GraderCertification.tenant_id)).all()
         assert len(per_tenant) == len(tenants) and all(n >= 2 for _, n in per_tenant)  # overlapping
-        managers = db.session.scalars(select(User.tenant_id).where(User.role == Role.CLIENT_MANAGER.value)).all()
-        assert sorted(managers) == sorted(t.id for t in tenants)
+        managers = db.session.scalars(select(User).where(User.role == Role.CLIENT_MANAGER.value)).all()
+        # per company a manager of the whole company and a lead of one team (issue #12)
+        assert sorted((m.tenant_id, len(m.lead_team_ids)) for m in managers) == sorted(
+            (t.id, teams) for t in tenants for teams in (0, 1))
+        with all_tenants("test: demo agents' e-mails and coaching"):
+            emails = db.session.scalar(select(func.count(Agent.email)))
+            due = db.session.scalar(select(func.count(CoachingSession.id)).where(
+                CoachingSession.followed_up_at.is_(None), CoachingSession.follow_up_on <= clock.now().date()))
+        assert emails and due >= len(tenants)  # agents to reach, and follow-ups on each lead's home
+        for tenant in tenants:  # issue 13: a training that worked, one that did not, one in progress
+            with tenant_scope(tenant.id):
+                found = {t.title: training_results.result(tenant, t) for t in db.session.scalars(select(Training))}
+            worked, failed, running = (found[title] for title in (
+                trainings_demo.WORKED, trainings_demo.DID_NOT_WORK, trainings_demo.IN_PROGRESS))
+            assert (worked.verdict.kind, worked.live) == ("improved", False), tenant.slug
+            assert failed.verdict.kind != "improved" and not failed.live, tenant.slug
+            assert running.live, tenant.slug
         with all_tenants("test: demo history"):
             averages = db.session.execute(select(Evaluation.tenant_id, Evaluation.agent_id, func.avg(Evaluation.total))
                                           .group_by(Evaluation.tenant_id, Evaluation.agent_id)).all()

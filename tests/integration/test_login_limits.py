@@ -1,12 +1,15 @@
 """The login's limits: per client address, per account (failures only, a lockout that slides away),
-Argon2 checks bounded per process, and logging in without Redis.
+Argon2 checks bounded per machine (over every web process), and logging in without Redis.
 
 Limits are read from the app's config at each request, so a test sets its own on the session's app.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 from tests.builders import PASSWORD
 from tests.integration.test_health import closed_port
@@ -84,10 +87,35 @@ def test_when_every_argon2_turn_is_taken_a_login_is_refused_fast_and_not_counted
     # No wait at all: a timed wait never ends under the shifted-clock CI pass (libfaketime).
     limits(LOGIN_ACCOUNT_RATE_LIMIT="1 per 15 minutes", PASSWORD_CHECK_WAIT_SECONDS=0)
     user = build.user()
-    with app.app_context(), passwords._turn():  # this process's only turn (PASSWORD_CHECKS_AT_ONCE=1)
+    with app.app_context(), passwords._turn():  # the machine's only turn (PASSWORD_CHECKS_AT_ONCE=1)
         busy = post_login(client, user.email, PASSWORD)
     assert busy.status_code == 503 and "Retry-After" in busy.headers
     assert "Try again in a few seconds" in busy.get_data(as_text=True)
+    assert post_login(client, user.email, PASSWORD).status_code == 302
+
+
+# Another web process: takes the turn's lock, says so, and holds it until it is killed.
+HOLDER = """
+import fcntl, os, sys, time
+descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_argon2_turn_is_shared_with_every_process_and_freed_when_its_holder_dies(app, client, build, limits):
+    limits(PASSWORD_CHECK_WAIT_SECONDS=0)
+    user = build.user()
+    turn = Path(app.config["PASSWORD_TURNS_DIR"]) / "turn-0.lock"
+    turn.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(turn)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        assert post_login(client, user.email, PASSWORD).status_code == 503
+    finally:
+        holder.kill()
+        holder.wait()
     assert post_login(client, user.email, PASSWORD).status_code == 302
 
 

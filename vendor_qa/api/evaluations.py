@@ -33,7 +33,7 @@ _UNENCODED_OFFSET = re.compile(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$"
 @bp.get("/evaluations")
 @api_token_required
 def list_evaluations():
-    since, page = _since(request.args.get("since")), _page(request.args.get("page"))
+    since, page = _since(request.args.get("since")), page_argument(request.args.get("page"))
     rows = _evaluation_rows(since, page)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -56,7 +56,8 @@ def _since(raw: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _page(raw: str | None) -> int:
+def page_argument(raw: str | None) -> int:
+    """An API list's `?page=` (default 1), or a 400 that says what a page number is."""
     if raw is None:
         return 1
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # "²" is a digit that int() refuses

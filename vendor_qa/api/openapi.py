@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vendor_qa.api import evaluation_schema, sla_schema
+from vendor_qa.api import evaluation_schema, sla_schema, training_schema
 from vendor_qa.calls.ingest import CALL_SCHEMA
 
 
@@ -50,6 +50,7 @@ def document(max_batch: int) -> dict[str, Any]:
             "/calls": {"post": _calls_operation(max_batch)},
             "/evaluations": {"get": evaluation_schema.operation(_json, bad_request, unauthorized)},
             "/sla": {"get": sla_schema.operation(_json, bad_request, unauthorized)},
+            "/trainings": {"get": training_schema.operation(_json, bad_request, unauthorized)},
             "/openapi.json": {"get": {
                 "operationId": "getOpenApiDocument",
                 "summary": "This document",
@@ -66,6 +67,7 @@ def document(max_batch: int) -> dict[str, Any]:
                 "Call": CALL_SCHEMA,
                 **evaluation_schema.SCHEMAS,
                 **sla_schema.SCHEMAS,
+                **training_schema.SCHEMAS,
                 "CallBatch": {
                     "type": "object",
                     "required": ["calls"],
@@ -120,14 +122,15 @@ def _calls_operation(max_batch: int) -> dict[str, Any]:
         "description": (
             f"At most {max_batch} calls a request. Idempotent on `external_id`: sending a call again "
             "replaces its fields, it never duplicates it. An unknown `agent_external_id` creates the "
-            "agent (named by `agent_name`, in `team`). The batch is atomic: if any call is invalid, "
+            "agent (named by `agent_name`, in `team`); `agent_email` sets the agent's e-mail, where "
+            "feedback reaches them. The batch is atomic: if any call is invalid, "
             "nothing is saved and every problem is listed."
         ),
         "requestBody": {"required": True, "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/CallBatch"},
             "example": {"calls": [{
                 "external_id": "call-0001", "agent_external_id": "agent-17", "agent_name": "Ada Ames",
-                "team": "Billing", "started_at": "2026-11-20T14:05:00+01:00", "duration_seconds": 312,
+                "team": "Billing", "agent_email": "ada.ames@example.com", "started_at": "2026-11-20T14:05:00+01:00", "duration_seconds": 312,
                 "channel": "phone", "customer_rating": 2, "topic": "billing",
             }]},
         }}},

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, and_
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, and_, select
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,6 +30,17 @@ class Role(str, enum.Enum):
 def new_pseudonym() -> str:
     """What clients see instead of a grader's name, e.g. G-7F3A."""
     return f"G-{secrets.token_hex(2).upper()}"
+
+
+# A client manager listed here with one or more teams is a team lead: they see and act on
+# those teams' agents only (vendor_qa.tenants.teams); with no row they see the whole tenant.
+# Not tenant-owned (like GraderCertification): it is read before the tenant scope opens.
+user_team = Table(
+    "user_team",
+    db.Model.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("team_id", ForeignKey("team.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class User(UserMixin, Timestamps, db.Model):
@@ -71,6 +82,13 @@ class User(UserMixin, Timestamps, db.Model):
     def get_id(self) -> str:
         # What the session and remember cookies hold: the id and the epoch they were opened in.
         return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def lead_team_ids(self) -> frozenset[int]:
+        """The teams a client manager is limited to; empty: not limited (the whole tenant)."""
+        if self.role != Role.CLIENT_MANAGER.value:
+            return frozenset()
+        return frozenset(db.session.scalars(select(user_team.c.team_id).where(user_team.c.user_id == self.id)))
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {Role(r).value for r in roles}

@@ -1,8 +1,10 @@
 """Password hashing with Argon2id, the current recommendation for password storage."""
 
+import fcntl
 import os
-import threading
+import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 from argon2 import PasswordHasher, profiles
@@ -24,7 +26,7 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Whether `password` matches; raises PasswordChecksBusy when this process has no free turn."""
+    """Whether `password` matches; raises PasswordChecksBusy when no turn at Argon2 frees in time."""
     with _turn():
         try:
             return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
@@ -36,22 +38,41 @@ class PasswordChecksBusy(ServiceUnavailable):
     """Every turn at Argon2 stayed taken for the whole wait: 503 with Retry-After, not counted as a failure."""
 
 
-_TURNS = "vendor_qa.password_turns"
+_POLL_SECONDS = 0.02
 
 
 @contextmanager
 def _turn() -> Iterator[None]:
-    """One of PASSWORD_CHECKS_AT_ONCE turns of this process. Argon2 holds a core for ~0.2 s per
-    check (and releases the GIL), so a flood of logins would otherwise take every core from the
-    other pages; bounded, the other requests keep the rest, and a login that waited
-    PASSWORD_CHECK_WAIT_SECONDS in vain is refused rather than queued."""
-    app = current_app
-    turns = app.extensions.get(_TURNS) or app.extensions.setdefault(
-        _TURNS, threading.BoundedSemaphore(app.config["PASSWORD_CHECKS_AT_ONCE"]))
-    if not turns.acquire(timeout=app.config["PASSWORD_CHECK_WAIT_SECONDS"]):
-        raise PasswordChecksBusy("Many logins are being checked right now. Try again in a few seconds.",
-                                 retry_after=2)
+    """One of PASSWORD_CHECKS_AT_ONCE turns of this machine. Argon2 holds a core for ~0.2 s per
+    check, so a flood of logins would otherwise take every core from the other pages. The turns
+    are file locks (flock), shared by every thread and web process of the machine, whose cores
+    are what the bound protects; the kernel releases a killed process's lock. A login that waited
+    PASSWORD_CHECK_WAIT_SECONDS in vain is refused rather than queued. The wait polls with short
+    sleeps: a timed lock wait never ends under the shifted clock of CI's libfaketime pass."""
+    config = current_app.config
+    folder = Path(config["PASSWORD_TURNS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"turn-{n}.lock" for n in range(config["PASSWORD_CHECKS_AT_ONCE"])]
+    deadline = time.monotonic() + config["PASSWORD_CHECK_WAIT_SECONDS"]
+    while (held := _take_any(paths)) is None:
+        if time.monotonic() >= deadline:
+            raise PasswordChecksBusy("Many logins are being checked right now. Try again in a few seconds.",
+                                     retry_after=2)
+        time.sleep(_POLL_SECONDS)
     try:
         yield
     finally:
-        turns.release()
+        os.close(held)  # closing the descriptor releases its lock
+
+
+def _take_any(paths: list[Path]) -> int | None:
+    """A descriptor holding the lock of a free turn, or None when every turn is taken."""
+    for path in paths:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        return descriptor
+    return None

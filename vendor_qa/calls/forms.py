@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
-from wtforms import DateField, Form, SearchField, SelectField
+from flask_wtf import FlaskForm
+from wtforms import DateField, Form, SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from vendor_qa import periods
 from vendor_qa.calls import queries
+from vendor_qa.calls.ingest import normal_email
 from vendor_qa.calls.models import CHANNELS
 
 ANY = SelectChoice("", "Any")
@@ -122,3 +124,16 @@ def _within_range(field) -> None:
     first, last = periods.REPORT_FIRST_YEAR, periods.REPORT_LAST_YEAR
     if field.data and not (first <= field.data.year <= last):
         raise ValidationError(f"pick a date between {first} and {last}")
+
+
+class AgentEmailForm(FlaskForm):
+    """The agent's e-mail, edited on the agent's page (empty: no address)."""
+
+    email = StringField("E-mail", validators=[Optional(), Length(max=254)],
+                        description="Where feedback reaches the agent; leave empty for none.")
+
+    def validate_email(self, field) -> None:
+        found = normal_email(field.data or "")
+        if isinstance(found, Exception):
+            raise ValidationError(f"is not a valid e-mail address: {found}")
+        field.data = found

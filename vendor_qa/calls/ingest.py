@@ -13,7 +13,9 @@ chunks):
 
 Sending a call again replaces its fields (idempotent on the tenant and the
 call's external id). `agent_name` and `team` are used only to create an agent
-that does not exist yet; an existing agent is left as the client keeps it.
+that does not exist yet; an existing agent is left as the client keeps it, but
+for its e-mail: an `agent_email` given sets the agent's address (the last one
+given in a batch wins), an absent or null one leaves it as it is.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
 
 import fastjsonschema
+from email_validator import EmailNotValidError, validate_email
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from sqlalchemy import any_, bindparam, select
@@ -60,6 +63,8 @@ CALL_SCHEMA: dict[str, Any] = {
         },
         "agent_name": _text(200, "Display name of an agent created by this call (default: its external id)."),
         "team": _text(120, "Team of an agent created by this call; an unknown team is created."),
+        "agent_email": _text(254, "The agent's e-mail address, where feedback reaches them; sets the "
+                                  "agent's address when given (new or existing agent)."),
         "started_at": {
             "type": "string", "format": "date-time",
             "description": "ISO 8601 with a UTC offset, e.g. 2026-11-20T14:05:00+01:00; stored in UTC.",
@@ -178,10 +183,21 @@ def _beyond_schema_errors(item: dict[str, Any]) -> list[tuple[str, str]]:
         moment = to_utc(started_at)
         if isinstance(moment, str):
             errors.append(("started_at", moment))
+    email = item.get("agent_email")
+    if isinstance(email, str) and email and _storable(email) and isinstance(normal_email(email), Exception):
+        errors.append(("agent_email", f"is not a valid e-mail address: {normal_email(email)}"))
     recording_url = item.get("recording_url")
     if isinstance(recording_url, str) and recording_url and not is_web_url(recording_url):
         errors.append(("recording_url", "must be an http:// or https:// address, e.g. https://example.com/call.mp3"))
     return errors
+
+
+def normal_email(text: str) -> str | EmailNotValidError:
+    """The address in its normal form, or why it is not one (syntax only: no DNS look-up)."""
+    try:
+        return validate_email(text.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        return error
 
 
 def is_web_url(text: str) -> bool:
@@ -222,6 +238,7 @@ def _clean(item: dict[str, Any]) -> dict[str, Any]:
         "agent_external_id": item["agent_external_id"],
         "agent_name": item.get("agent_name") or item["agent_external_id"],
         "team": item.get("team") or None,
+        "agent_email": normal_email(item["agent_email"]) if item.get("agent_email") else None,
         "started_at": to_utc(item["started_at"]),
         # JSON Schema counts 5.0 as an integer; the database wants an int.
         "duration_seconds": int(item["duration_seconds"]),
@@ -343,7 +360,21 @@ def _agent_ids(tenant_id: int, rows: Sequence[dict[str, Any]]) -> dict[str, int]
     if missing:
         team_ids = _team_ids(tenant_id, {row["team"] for row in missing if row["team"]})
         found.update(_create_agents(tenant_id, missing, team_ids))
+    _set_emails(tenant_id, rows, found)
     return found
+
+
+def _set_emails(tenant_id: int, rows: Sequence[dict[str, Any]], agent_ids: dict[str, int]) -> None:
+    """The agents' e-mails given in the batch (the last given per agent), in one executemany."""
+    emails = {row["agent_external_id"]: row["agent_email"] for row in rows if row.get("agent_email")}
+    if not emails:
+        return
+    table = Agent.__table__
+    db.session.execute(
+        table.update().where(table.c.tenant_id == tenant_id, table.c.id == bindparam("agent"))
+        .values(email=bindparam("address")),
+        [{"agent": agent_ids[ext], "address": address} for ext, address in sorted(emails.items())],
+    )
 
 
 def _lookup(table, key: str, tenant_id: int, names: Iterable[str]) -> dict[str, int]:

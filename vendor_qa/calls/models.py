@@ -60,6 +60,9 @@ class Agent(TenantOwned, Timestamps, db.Model):
     code: Mapped[str] = mapped_column(String(12), default=new_agent_code)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Where feedback and the personal link to the agent's own page are sent (optional:
+    # without it, feedback reaches the agent through their team lead only).
+    email: Mapped[str | None] = mapped_column(String(254))
 
     team: Mapped[Team | None] = relationship(back_populates="agents")
 

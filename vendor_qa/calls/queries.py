@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Index, Select, case, func, or_, select, text
 from sqlalchemy.orm import joinedload
 
 from vendor_qa.calls.models import Agent, Call, Team
@@ -20,6 +20,9 @@ from vendor_qa.periods import Period
 from vendor_qa.tenants.scoping import current_tenant_id
 
 LOW_RATING = 2  # "a 2 on a 5-point scale" sends a call to QA at once
+
+# The topic filter's choices step through this index, a probe per topic (`topics`).
+Index("ix_call_tenant_topic", Call.tenant_id, Call.topic)
 
 
 def _own(model) -> ColumnElement[bool]:
@@ -125,6 +128,8 @@ def _rating_condition(rating: str) -> ColumnElement[bool]:
 
 
 def calls_statement(f: CallFilter) -> Select:
+    """The calls matching the filter, newest first (a `pagination.window`: counting them all costs
+    more than reading a page)."""
     stmt = select(Call).where(_own(Call)).options(joinedload(Call.agent))
     if f.search:
         stmt = stmt.where(or_(Call.external_id.icontains(f.search, autoescape=True),
@@ -150,7 +155,19 @@ def agent_calls_statement(agent_id: int) -> Select:
     return calls_statement(CallFilter(agent_id=agent_id))
 
 
+# A loose index scan: the smallest topic, then the smallest above it, and so on; a DISTINCT read
+# every call of the tenant (1.3 million at 100 times the demo) to find a handful of topics.
+_TOPICS = text("""
+    WITH RECURSIVE found(topic) AS (
+        SELECT min(topic) FROM call WHERE tenant_id = :tenant
+        UNION ALL
+        SELECT (SELECT min(topic) FROM call WHERE tenant_id = :tenant AND topic > found.topic)
+        FROM found WHERE found.topic IS NOT NULL
+    )
+    SELECT topic FROM found WHERE topic IS NOT NULL ORDER BY topic
+""")
+
+
 def topics() -> list[str]:
-    return list(db.session.scalars(
-        select(Call.topic).where(Call.topic.is_not(None)).distinct().order_by(Call.topic)
-    ))
+    """The tenant's call topics, in order."""
+    return list(db.session.scalars(_TOPICS, {"tenant": current_tenant_id()}))

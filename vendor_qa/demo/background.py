@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from vendor_qa import clock, periods
+from vendor_qa.agent_view import demo as agent_demo
 from vendor_qa.demo import content, history
 from vendor_qa.extensions import db
 from vendor_qa.grading.models import ACTIVE_STATUSES, Assignment, Evaluation
@@ -101,6 +102,7 @@ def complete(report: Callable[[int, int], None] = lambda week, of: None) -> int:
     for p in left:
         with tenant_scope(p.tenant.id):
             history.plan_current_week(p.tenant, p.current, now)
+        agent_demo.answer_feedback(p.tenant, p.seed, now)
     for p in left:
         db.session.refresh(p.tenant)  # a settings page may have saved since; keep what it saved
         p.tenant.settings = {k: v for k, v in p.tenant.settings.items() if k != HISTORY_KEY}

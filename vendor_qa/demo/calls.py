@@ -67,6 +67,8 @@ def _agents(spec: content.TenantSpec, tenant: Tenant, teams: list[Team], rng: ra
     return [
         Agent(tenant_id=tenant.id, external_id=f"{spec.agent_prefix}-{1001 + i}",
               display_name=language.full_name(first, last), team=teams[i % len(teams)],
+              # most agents can be reached by e-mail; every fifth only through their team lead
+              email=None if i % 5 == 4 else f"{spec.agent_prefix.lower()}-{1001 + i}@{spec.slug}.example",
               created_at=now - timedelta(days=rng.randint(60, 1500)))  # hired before the demo's weeks
         for i, (first, last) in enumerate(names)
     ]

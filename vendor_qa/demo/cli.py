@@ -22,12 +22,15 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from vendor_qa import clock
+from vendor_qa.coaching import demo as coaching_demo
 from vendor_qa.demo import background, content
 from vendor_qa.demo.calls import Volume, add_calls
-from vendor_qa.demo.people import any_demo_account, create_people, print_logins
+from vendor_qa.agent_view import demo as agent_demo
+from vendor_qa.demo.people import DEMO_PASSWORD, any_demo_account, create_people, print_logins
 from vendor_qa.extensions import db
 from vendor_qa.scorecards.demo import add_demo_scorecards
 from vendor_qa.tenants.models import Tenant
+from vendor_qa.trainings import demo as trainings_demo
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -98,6 +101,9 @@ def _load_quick_part(volume: Volume, now: datetime) -> None:
     for spec, tenant in zip(content.TENANTS, tenants):
         agents, calls = add_calls(spec, tenant, volume, now)
         add_demo_scorecards(tenant)
+        coaching_demo.add_leads_and_coaching(tenant, DEMO_PASSWORD, now)
+        agent_demo.issue_links(tenant)
+        trainings_demo.plan(tenant, volume.seed, volume.weeks - 1, now)
         click.echo(f"{tenant.name} ({tenant.timezone}): {len(spec.teams)} teams, {agents} agents, {calls} calls, "
                    "3 scorecards")
     for tenant in tenants:

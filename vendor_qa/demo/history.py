@@ -34,6 +34,7 @@ from vendor_qa.scorecards.models import Criterion, ScorecardVersion
 from vendor_qa.scorecards.versions import get_version
 from vendor_qa.sla import planner, tracker
 from vendor_qa.tenants.models import Tenant
+from vendor_qa.trainings import demo as trainings_demo
 
 GRADED = 0.9  # share of the handed-out work the graders submit
 WEAK_AGENTS = 0.2  # share of agents who clearly lag behind
@@ -105,6 +106,7 @@ class _Grader:
         self.skills = _skills(random.Random(f"{seed}:{tenant.slug}:history"))
         self.versions: dict[int, ScorecardVersion] = {}
         self.hard: dict[int, set[str]] = {}
+        self.trained = trainings_demo.effects(tenant)  # the demo's finished trainings, before and after
 
     def grade(self, assignment: Assignment, week_end: datetime, now: datetime) -> None:
         """Submit the work, unless its draw leaves it ungraded or the week ends first."""
@@ -114,7 +116,9 @@ class _Grader:
         version = self._version(assignment.scorecard_version_id)
         first = _first_grade(assignment)
         if first is None:
-            form = _form(version, self.skills[assignment.call.agent_id], self.hard[version.id], draws)
+            call = assignment.call
+            trained = trainings_demo.chances(self.trained, call.agent_id, call.started_at)
+            form = _form(version, self.skills[call.agent_id], self.hard[version.id], draws, trained)
             after = assignment.call.started_at + timedelta(seconds=assignment.call.duration_seconds)
         else:
             bias = _BIASES[zlib.crc32(str(assignment.grader_id).encode()) % len(_BIASES)]
@@ -126,9 +130,14 @@ class _Grader:
         """The version with its criteria, read once per week, and the criteria hard for its agents."""
         if version_id not in self.versions:
             version = self.versions[version_id] = get_version(version_id)
-            picks = random.Random(f"{self.seed}:{self.tenant.slug}:hard:{version.scorecard.name}")
-            self.hard[version_id] = {c.key for c in picks.sample(version.criteria, HARD_CRITERIA)}
+            self.hard[version_id] = hard_criteria(self.seed, self.tenant, version)
         return self.versions[version_id]
+
+
+def hard_criteria(seed: int, tenant: Tenant, version: ScorecardVersion) -> set[str]:
+    """The keys of the version's criteria that most agents often miss (the demo's systemic problems)."""
+    picks = random.Random(f"{seed}:{tenant.slug}:hard:{version.scorecard.name}")
+    return {c.key for c in picks.sample(version.criteria, HARD_CRITERIA)}
 
 
 def _skills(rng: random.Random) -> dict[int, float]:
@@ -177,8 +186,10 @@ def _backdate(assignment: Assignment, assigned: datetime, week_end: datetime) ->
         event.at = assigned
 
 
-def _form(version: ScorecardVersion, skill: float, hard: set[str], rng: random.Random) -> dict[str, str]:
-    """The grading form's fields: an answer per criterion, a comment where points were lost, feedback."""
+def _form(version: ScorecardVersion, skill: float, hard: set[str], rng: random.Random,
+          trained: dict[str, float] | None = None) -> dict[str, str]:
+    """The grading form's fields: an answer per criterion, a comment where points were lost, feedback.
+    `trained`: the chance of full marks on the criteria a demo training decides (trainings_demo)."""
     form: dict[str, str] = {}
     missed: list[Criterion] = []
     applies = False
@@ -188,6 +199,7 @@ def _form(version: ScorecardVersion, skill: float, hard: set[str], rng: random.R
             continue
         applies = True
         chance = skill * 0.55 if criterion.key in hard else skill
+        chance = (trained or {}).get(criterion.key, chance)
         if criterion.critical:
             chance = 1 - (1 - chance) / 3  # the serious mistakes are rarer
         options = [value for value, _ in criterion.answers() if value != "na"]  # best first

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from vendor_qa.auth.accounts import create_user
 from vendor_qa.auth.models import Role, User
+from vendor_qa.coaching.demo import lead_email
 from vendor_qa.demo import content
 from vendor_qa.extensions import db
 from vendor_qa.tenants.models import Tenant
@@ -19,6 +20,8 @@ DEMO_LOGINS: list[tuple[str, str]] = [
     (Role.VENDOR_ADMIN.value, content.VENDOR_ADMIN_EMAIL),
     *((Role.GRADER.value, email) for email in content.GRADER_CERTIFICATIONS),
     *((Role.CLIENT_MANAGER.value, content.manager_email(spec.slug)) for spec in content.TENANTS),
+    # Team leads: client managers limited to their company's first team (vendor_qa.coaching.demo).
+    *((Role.CLIENT_MANAGER.value, lead_email(spec.slug)) for spec in content.TENANTS),
 ]
 
 
@@ -47,3 +50,7 @@ def print_logins() -> None:
     for role, email in DEMO_LOGINS:
         if email in present:
             click.echo(f"  {role:<16} {email} / {DEMO_PASSWORD}")
+    if present:
+        from vendor_qa.agent_view import demo as agent_demo
+
+        agent_demo.print_agent_link()

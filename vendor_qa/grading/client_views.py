@@ -17,8 +17,9 @@ from vendor_qa.auth.models import Role
 from vendor_qa.calls import queries
 from vendor_qa.calls.forms import FilterForm, _within_range, choice_field, choices, optional_int
 from vendor_qa.disputes import service as disputes
-from vendor_qa.extensions import db, htmx
+from vendor_qa.extensions import htmx
 from vendor_qa.grading import results
+from vendor_qa.pagination import requested_page, window
 from vendor_qa.scorecards.rules import tenant_bands
 from vendor_qa.tenants.context import bind_tenant_from_url
 
@@ -77,7 +78,8 @@ def _kept_args() -> dict[str, str]:
 def index():
     form = EvaluationFilterForm.for_tenant(request.args, g.tenant)
     chosen = form.evaluation_filter(g.tenant.zone)
-    page = db.paginate(results.client_statement(chosen), per_page=PER_PAGE, max_per_page=100, error_out=False)
+    # Not counted: a tenant's evaluations are hundreds of thousands at scale (pagination.Window).
+    page = window(results.client_statement(chosen), requested_page(), PER_PAGE)
     context = dict(form=form, page=page, args=_kept_args(), filtered=chosen.narrows, poll_seconds=POLL_SECONDS,
                    pseudonyms=pseudonyms.for_tenant(g.tenant.id, (e.grader_id for e in page.items)))
     # Filter changes and the poll swap the results; a boosted link wants the whole page.

@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from vendor_qa import clock
+from vendor_qa.coaching import report_section as coaching_section
+from vendor_qa.trainings import report_section as trainings_section
 from vendor_qa.periods import ReportPeriod
 from vendor_qa.reports import aggregates, dashboard
 from vendor_qa.reports.aggregates import AgentRow, Scores
@@ -120,6 +122,8 @@ def build_snapshot(tenant, period: ReportPeriod) -> dict[str, Any]:
         "criteria": [_criterion(c) for c in found.criteria],
         "topics": [{"topic": t.topic, "fail_share": _text(t.fail_share), **_scores(t.scores)} for t in found.topics],
         "charts": {"trend": drawn.trend, "bands": drawn.bands},
+        "coaching": coaching_section.snapshot(tenant, period),  # sessions held per team
+        "trainings": trainings_section.snapshot(tenant, period),  # followed up in the period, with verdicts
     }
 
 

@@ -7,7 +7,10 @@ the agents table (paginated, searched and sorted on its own: `aggregates.agents_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+from vendor_qa.scorecards.scoring import Band
 
 from vendor_qa.periods import ReportPeriod
 from vendor_qa.reports import aggregates, charts
@@ -61,9 +64,25 @@ class DashboardCharts:
     bands: str
 
 
+CHARTS_KEPT = 256  # drawings per process, the last ones asked for
+
+
 def draw(tenant, dashboard: Dashboard) -> DashboardCharts:
-    return DashboardCharts(
-        trend=charts.score_trend(dashboard.overview.trend, tenant_bands(tenant), lambda p: p.period.key[5:],
-                                 "Average score per ISO week", "ISO week"),
-        bands=charts.band_distribution(dashboard.bands),
-    )
+    """The dashboard's charts, drawn once per process for the same figures.
+
+    A chart is a pure function of a few frozen figures, and drawing it (pygal, then its style
+    sheet written into each element for the PDF and e-mail) costs more than the figures' reads:
+    the same figures, asked for by each poll and each visitor, get the drawing kept.
+    """
+    return DashboardCharts(trend=_trend(tuple(dashboard.overview.trend), tuple(tenant_bands(tenant))),
+                           bands=_bands(tuple(dashboard.bands)))
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _trend(trend: Sequence[aggregates.TrendPoint], bands: Sequence[Band]) -> str:
+    return charts.score_trend(trend, bands, lambda p: p.period.key[5:], "Average score per ISO week", "ISO week")
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _bands(counts: Sequence[aggregates.BandCount]) -> str:
+    return charts.band_distribution(counts)

@@ -8,7 +8,13 @@
   once per recipient (see delivery.py); it fails while some recipient failed with attempts
   left, so RQ retries it with backoff (DELIVERY_RETRY), each retry sending only what is left.
 - `rebuild_rollups(tenant_id)` recomputes the tenant's report rollups (rollups.py) from the
-  raw rows: after a bulk load, or once after the migration that adds them.
+  raw rows: after a bulk load, or once after the migration that adds them; then it refreshes
+  the verdicts.
+- `refresh_verdicts()` runs every VERDICT_MINUTES minutes: for each active tenant it tests and
+  stores (verdicts.py) the criteria verdicts of the current and previous ISO week and month,
+  unfiltered, the dashboard's views that people open, so that a page reads them instead of
+  running a Fisher test per agent and criterion; a page opened before the next run after a
+  submission tests its criteria itself, with the same result.
 - `dispatch_reports()` runs every hour on the hour (RQ cron, UTC). A week's report is due
   at 06:00 tenant time on the Monday after it, a month's on the 1st after it. Each run
   enqueues, with delivery, every due report of the last CATCH_UP_WEEKS weeks and
@@ -33,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from vendor_qa import clock, periods
 from vendor_qa.extensions import db
 from vendor_qa.jobs import cron, tenant_job
-from vendor_qa.reports import builder, delivery, exports, pdf, rollups
+from vendor_qa.reports import aggregates, builder, delivery, exports, pdf, rollups, verdicts
 from vendor_qa.reports.models import KIND_OF_PERIOD, Report
 from vendor_qa.sla.jobs import active_tenants, parse_moment
 from vendor_qa.tenants.models import Tenant
@@ -48,6 +54,7 @@ REPORT_LOCAL_HOUR = 6
 CATCH_UP_WEEKS = 4
 CATCH_UP_MONTHS = 2
 ERROR_LENGTH = 2000
+VERDICT_MINUTES = 5
 
 
 def scheduled_report(tenant: Tenant, period: periods.ReportPeriod) -> Report:
@@ -115,9 +122,35 @@ def deliver_report(tenant_id: int, report_id: int) -> dict:
 @tenant_job
 def rebuild_rollups(tenant_id: int) -> int:
     """Recompute the tenant's report rollups from its evaluations in one transaction; the days covered."""
-    days = rollups.rebuild(db.session.get(Tenant, tenant_id))
+    tenant = db.session.get(Tenant, tenant_id)
+    days = rollups.rebuild(tenant)
     db.session.commit()
+    keep_verdicts(tenant, clock.now())
     return days
+
+
+def keep_verdicts(tenant: Tenant, now: datetime) -> int:
+    """Store the verdicts of the tenant's current and previous week and month (the caller holds its
+    scope); the number of criteria tested afresh."""
+    threshold = float(aggregates.systemic_share(tenant))
+    tested = 0
+    for current in (periods.current_week(tenant.zone, now), periods.current_month(tenant.zone, now)):
+        for period in (current, periods.previous(current, tenant.zone)):
+            tested += verdicts.keep(tenant.id, aggregates.criterion_losses(tenant, period), threshold, now)
+    verdicts.forget_unseen(tenant.id, now)
+    db.session.commit()
+    return tested
+
+
+@cron(f"*/{VERDICT_MINUTES} * * * *")
+def refresh_verdicts(as_of: str | None = None) -> int:
+    """Keep every active tenant's dashboard verdicts (see the module's docstring); the number tested afresh."""
+    now = parse_moment(as_of)
+    tested = 0
+    for tenant in active_tenants():
+        with tenant_scope(tenant.id):
+            tested += keep_verdicts(tenant, now)
+    return tested
 
 
 def build_job_id(report_id: int) -> str:

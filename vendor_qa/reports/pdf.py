@@ -14,6 +14,8 @@ from vendor_qa.reports.builder import band_note, finding, interval_text
 from vendor_qa.reports.charts import from_first_data
 from vendor_qa.reports.pdf_layout import CHART_ROOM, MUTED, ReportPdf, needs_chinese
 from vendor_qa.templating import number, percent, points
+from vendor_qa.trainings import report_section as trainings_section
+from vendor_qa.coaching import report_section as coaching_section
 
 
 def _figures(pdf: ReportPdf, s: dict) -> None:
@@ -117,6 +119,7 @@ def render(snapshot: dict) -> bytes:
     pdf = ReportPdf(snapshot["tenant"], period["label"], built, chinese)
     pdf.add_page()
     pdf.title_block(f"Quality report: {snapshot['tenant']}", f"{period['label']} · built {built} UTC")
-    for section in (_figures, _trend, _bands, _teams, _problems):
+    for section in (_figures, _trend, _bands, _teams, _problems, trainings_section.draw_pdf,
+                    coaching_section.draw_pdf):
         section(pdf, snapshot)
     return bytes(pdf.output())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -17,9 +17,10 @@ from vendor_qa import periods
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import Role
 from vendor_qa.calls.models import Agent
+from vendor_qa.coaching import service as coaching
 from vendor_qa.extensions import db, htmx
 from vendor_qa.pagination import requested_page
-from vendor_qa.reports import aggregates, charts, dashboard
+from vendor_qa.reports import aggregates, charts, dashboard, quality_pdf
 from vendor_qa.reports.forms import AgentsTableForm, DashboardForm
 from vendor_qa.reports.statistics import Interval
 from vendor_qa.scorecards.rules import tenant_bands
@@ -82,13 +83,17 @@ def _kept_args(*dropped: str) -> dict[str, str]:
 @roles(*CLIENT_SIDE)
 def dashboard_page():
     form = DashboardForm.for_tenant(request.args)
+    _lead_team_only(form)
     period, filters = form.period(g.tenant.zone), form.filters()
     table = AgentsTableForm(request.args)
     table.validate()
     agents = aggregates.agents_page(g.tenant, period, filters, search=table.search, sort=table.sort.data,
                                     descending=table.dir.data == "desc", page=requested_page(),
                                     per_page=AGENTS_PER_PAGE)
-    context = dict(form=form, table=table, period=period, agents=agents, args=_kept_args("page"))
+    args = _kept_args("page")
+    if g.get("lead_team_ids"):  # the team a lead's figures are of travels with the table's links
+        args["team"] = str(filters.team_id)
+    context = dict(form=form, table=table, period=period, agents=agents, args=args)
     if htmx and htmx.target == AGENTS_TARGET:
         return render_template("reports/_agents.html", **context)
     found = dashboard.build(g.tenant, period, filters)
@@ -99,20 +104,53 @@ def dashboard_page():
     return render_template(template, **context)
 
 
+def _lead_team_only(form: DashboardForm) -> None:
+    """A team lead's dashboard is one of their teams' (the first unless they choose another).
+
+    "Any team" is not offered to a lead: the tenant-wide figures come from day rollups that
+    know no agents, and a lead sees their teams' people and figures only (tenants/teams.py).
+    """
+    if not g.get("lead_team_ids"):
+        return
+    form.team.choices = [c for c in form.team.choices if c.value != ""]
+    if form.accepted("team") is None and form.team.choices:
+        form.team.data = int(form.team.choices[0].value)
+        form.team.errors = []
+
+
 @bp.get("/agents/<int:agent_id>/quality")
 @roles(*CLIENT_SIDE)
 def quality_file(agent_id: int):
     agent = db.first_or_404(select(Agent).where(Agent.id == agent_id))
-    months = periods.months_back(g.tenant.zone, aggregates.QUALITY_FILE_MONTHS)
-    trend = aggregates.agent_trend(g.tenant, agent.id, months)
-    profile = aggregates.ability_profile(g.tenant, agent.id, months)
+    trend, profile, drawn = quality_trend_and_profile(g.tenant, agent.id)
     page = db.paginate(aggregates.agent_evaluations_statement(g.tenant, agent.id), per_page=EVALUATIONS_PER_PAGE,
                        max_per_page=100, error_out=False)
+    sessions = coaching.agent_sessions(agent.id)
+    return render_template("reports/quality_file.html", agent=agent, trend=trend, profile=profile, page=page,
+                           args=_kept_args("page"), charts=drawn, sessions=sessions,
+                           discussed=coaching.discussed(sessions), focus=coaching.focus_texts(sessions))
+
+
+@bp.get("/agents/<int:agent_id>/quality.pdf")
+@roles(*CLIENT_SIDE)
+def quality_file_pdf(agent_id: int):
+    agent = db.first_or_404(select(Agent).where(Agent.id == agent_id))
+    trend, profile, drawn = quality_trend_and_profile(g.tenant, agent.id)
+    document = quality_pdf.render(g.tenant, agent, trend, profile, drawn)
+    return Response(document, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="quality-file-{g.tenant.slug}-{agent.code}.pdf"'})
+
+
+def quality_trend_and_profile(tenant, agent_id: int):
+    """The agent's monthly trend, ability profile and their charts: the quality file's, and the
+    agent's own page's (vendor_qa.agent_view)."""
+    months = periods.months_back(tenant.zone, aggregates.QUALITY_FILE_MONTHS)
+    trend = aggregates.agent_trend(tenant, agent_id, months)
+    profile = aggregates.ability_profile(tenant, agent_id, months)
     drawn = {
-        "trend": charts.score_trend(trend, tenant_bands(g.tenant), lambda p: f"{p.period.first:%b %Y}",
+        "trend": charts.score_trend(trend, tenant_bands(tenant), lambda p: f"{p.period.first:%b %Y}",
                                     "Average score per month", "Month"),
         "profile": charts.ability_profile(profile),
         "change": charts.ability_change(profile),
     }
-    return render_template("reports/quality_file.html", agent=agent, trend=trend, profile=profile, page=page,
-                           args=_kept_args("page"), charts={k: Markup(v) for k, v in drawn.items()})
+    return trend, profile, {k: Markup(v) for k, v in drawn.items()}

@@ -22,12 +22,17 @@ makes the same set of assignments.
 Scope: active agents not excluded on any day of the week; calls of the policy's
 channels that have a published scorecard (calls of other channels cannot be
 evaluated, so they neither count nor get sampled). A closed week is not planned.
+
+Re-checks (vendor_qa.trainings.rechecks): an agent in a training's follow-up window is
+topped up to the policy's maximum instead of its target, and within each stratum of
+length its calls of the trained channel and topic are taken first. The maximum, the
+minimum check and the short/long share are the same rules for everyone.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
@@ -44,6 +49,7 @@ from vendor_qa.sla.policy import RATINGS, Policy
 from vendor_qa.sla.sampling import Candidate, plan_agent
 from vendor_qa.sla.settings import agents_in_scope, policy_for_week, versions_by_channel
 from vendor_qa.tenants.models import Tenant
+from vendor_qa.trainings import rechecks as training_rechecks
 
 CALL = Call.__table__
 ASSIGNMENT = Assignment.__table__
@@ -117,7 +123,8 @@ class WeekCalls:
 
 # ---- the pure step ---------------------------------------------------------------------------
 
-def needs_for(counts: Sequence[AgentCounts], policy: Policy, day: int) -> list[Need]:
+def needs_for(counts: Sequence[AgentCounts], policy: Policy, day: int,
+              rechecked: frozenset[int] = frozenset()) -> list[Need]:
     """How many short and long samples `plan_agent` takes for each agent with these counts.
 
     `plan_agent` only looks at how many calls of each kind there are, never at
@@ -127,16 +134,19 @@ def needs_for(counts: Sequence[AgentCounts], policy: Policy, day: int) -> list[N
     no plan takes more samples than that, and the cap changes neither the
     stratum choice nor the minimum check (a capped stratum alone reaches it).
     Once capped, thousands of agents share a few sets of counts: each set is
-    worked out once.
+    worked out once. The `rechecked` agents (a training's follow-up) aim at the
+    maximum: the same rules with the target raised to it.
     """
     cap = policy.maximum
+    rechecking = replace(policy, target=policy.maximum)
     known: dict[tuple[int, ...], tuple[int, int, bool]] = {}
     needs = []
     for c in counts:
-        key = (c.assigned_low, c.assigned_short, c.assigned_long, c.open_low, min(c.open_short, cap),
+        boosted = c.agent_id in rechecked
+        key = (boosted, c.assigned_low, c.assigned_short, c.assigned_long, c.open_low, min(c.open_short, cap),
                min(c.open_long, cap))
         if key not in known:
-            known[key] = _needs(key, policy, day)
+            known[key] = _needs(key[1:], rechecking if boosted else policy, day)
         short, long, insufficient = known[key]
         needs.append(Need(c.agent_id, short, long, insufficient))
     return needs
@@ -238,8 +248,12 @@ CROSS JOIN LATERAL (
 
 
 def sample_calls(scope: WeekCalls, policy: Policy, counts: Sequence[AgentCounts], needs: Sequence[Need],
-                 assigned: set[int]) -> list[tuple[int, str]]:
+                 assigned: set[int], prefer=None, preferring: frozenset[int] = frozenset()) -> list[tuple[int, str]]:
     """(call id, channel) of the k lowest-key unassigned calls per agent and stratum.
+
+    `prefer` (a SQL rank of a call, 0 first) reorders the calls of the `preferring` agents
+    (those re-checked after a training): their candidates are ranked by it before the key,
+    on either database, by the window-function query.
 
     Each agent and stratum is read for k more calls than it has assigned already, lowest
     keys first, and the assigned ones are dropped here: at least k are left. No candidate
@@ -252,36 +266,42 @@ def sample_calls(scope: WeekCalls, policy: Policy, counts: Sequence[AgentCounts]
     if not wanted:
         return []
     reach = [(agent, is_short, k + taken[agent][is_short]) for (agent, is_short), k in wanted.items()]
-    if db.session.get_bind().dialect.name == "postgresql":
+    biased = [] if prefer is None else [r for r in reach if r[0] in preferring]
+    reach = [r for r in reach if r not in biased]
+    rows = _ranked_candidates(scope, policy, {(a, short): n for a, short, n in biased}, prefer) if biased else []
+    if reach and db.session.get_bind().dialect.name == "postgresql":
         agents, shorts, reaches = (list(column) for column in zip(*reach))
         # Its cost estimate (a probe per agent and stratum, each guessed at hundreds of rows)
         # sets off JIT compilation: ~0.3 s, longer than the query runs. For this transaction.
         db.session.execute(text("SET LOCAL jit = off"))
-        rows = db.session.execute(_LATERAL_SAMPLE, {
+        rows += db.session.execute(_LATERAL_SAMPLE, {
             "agents": agents, "shorts": shorts, "reach": reaches, "tenant": scope.tenant_id,
             "start": scope.start, "end": scope.end, "channels": list(scope.channels),
             "short_seconds": policy.short_call_seconds, "threshold": policy.low_rating_threshold}).all()
-    else:
-        rows = _ranked_candidates(scope, policy, {(agent, short): n for agent, short, n in reach})
+    elif reach:
+        rows += _ranked_candidates(scope, policy, {(agent, short): n for agent, short, n in reach})
     return _first_unassigned(rows, wanted, assigned)
 
 
-def _ranked_candidates(scope: WeekCalls, policy: Policy, reach: dict[tuple[int, bool], int]) -> list[tuple]:
-    """The same candidates by ROW_NUMBER() per agent and stratum (SQLite has no LATERAL)."""
+def _ranked_candidates(scope: WeekCalls, policy: Policy, reach: dict[tuple[int, bool], int],
+                       prefer=None) -> list[tuple]:
+    """The same candidates by ROW_NUMBER() per agent and stratum (SQLite has no LATERAL), ranked
+    by `prefer` first when given. Each comes with its rank as its sort key: the rank follows the
+    key where nothing is preferred, and the preference before it where something is."""
     is_short = CALL.c.duration_seconds < policy.short_call_seconds
-    ranked = (select(CALL.c.agent_id, is_short.label("is_short"), CALL.c.sample_key, CALL.c.id, CALL.c.channel,
-                     func.row_number().over(partition_by=(CALL.c.agent_id, is_short),
-                                            order_by=(CALL.c.sample_key, CALL.c.id)).label("rank"))
+    order = (CALL.c.sample_key, CALL.c.id) if prefer is None else (prefer, CALL.c.sample_key, CALL.c.id)
+    ranked = (select(CALL.c.agent_id, is_short.label("is_short"), CALL.c.id, CALL.c.channel,
+                     func.row_number().over(partition_by=(CALL.c.agent_id, is_short), order_by=order).label("rank"))
               .where(scope.where(), CALL.c.agent_id.in_(sorted({agent for agent, _ in reach})), ~_low(policy))
               .subquery())
     rows = db.session.execute(select(ranked).where(ranked.c.rank <= max(reach.values())))
-    return [(agent, bool(short), key, id_, channel) for agent, short, key, id_, channel, rank in rows
+    return [(agent, bool(short), rank, id_, channel) for agent, short, id_, channel, rank in rows
             if rank <= reach.get((agent, bool(short)), 0)]
 
 
 def _first_unassigned(rows: Sequence[tuple], wanted: dict[tuple[int, bool], int],
                       assigned: set[int]) -> list[tuple[int, str]]:
-    """From (agent, is_short, sample key, call id, channel) candidates: per agent and stratum,
+    """From (agent, is_short, sort key, call id, channel) candidates: per agent and stratum,
     the k lowest-key calls without an assignment; (call id, channel) sorted by call id."""
     by_stratum: dict[tuple[int, bool], list[tuple[int, int, str]]] = defaultdict(list)
     for agent, is_short, key, id_, channel in rows:
@@ -320,11 +340,14 @@ def plan_week(tenant_id: int, week: str, as_of: datetime) -> PlanResult:
     scope = week_scope(tenant, week, versions)
     in_scope = scope.agent_ids()
     counts = [c for c in agent_counts(scope, policy) if c.agent_id in in_scope]
-    needs = needs_for(counts, policy, day)
+    rechecks = training_rechecks.rechecks_for_week(tenant_id, week)
+    rechecked = training_rechecks.rechecked_agents(rechecks)
+    needs = needs_for(counts, policy, day, rechecked)
     needy = [c.agent_id for c in counts if c.open_low]  # usually none: ingestion made them already
     assigned = assigned_calls(scope)
     low = low_rated_calls(scope, policy, needy, assigned) if needy else []
-    samples = sample_calls(scope, policy, counts, needs, assigned)
+    prefer = training_rechecks.preferred(rechecks, CALL.c.agent_id, CALL.c.channel, CALL.c.topic)
+    samples = sample_calls(scope, policy, counts, needs, assigned, prefer, rechecked)
     priority_due = as_of + timedelta(hours=policy.priority_turnaround_hours)
     sample_due = as_of + timedelta(hours=policy.sample_turnaround_hours)
     work = [pool.NewWork(id_, versions[channel], "low_rating", priority_due) for id_, channel in low] + \

@@ -7,13 +7,13 @@ they are certified for, a vendor admin any tenant; anything else answers
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, g
+from flask import Blueprint, Flask, abort, g, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from vendor_qa.auth.models import Role
 from vendor_qa.extensions import db
-from vendor_qa.tenants import scoping
+from vendor_qa.tenants import scoping, teams
 from vendor_qa.tenants.models import Tenant
 
 
@@ -25,10 +25,11 @@ def may_access(user, tenant: Tenant) -> bool:
     return tenant.id in user.certified_tenant_ids
 
 
-def use_tenant(tenant: Tenant) -> None:
-    """Make `tenant` the request's tenant and scope every query to it."""
+def use_tenant(tenant: Tenant, team_ids: frozenset[int] | None = None) -> None:
+    """Make `tenant` the request's tenant and scope every query to it (and to a lead's teams)."""
     g.tenant = tenant
-    g._tenant_scope_token = scoping.enter(scoping.Scope(frozenset([tenant.id]), "request"))
+    g.lead_team_ids = team_ids or None
+    g._tenant_scope_token = scoping.enter(scoping.Scope(frozenset([tenant.id]), "request", team_ids or None))
 
 
 def bind_tenant_from_url(bp: Blueprint) -> None:
@@ -42,7 +43,10 @@ def bind_tenant_from_url(bp: Blueprint) -> None:
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
         if tenant is None or not may_access(current_user, tenant):
             abort(404)
-        use_tenant(tenant)
+        lead_teams = current_user.lead_team_ids
+        if lead_teams and request.blueprint in teams.LEAD_REFUSED:
+            abort(403)  # tenant-wide pages stay with unrestricted managers
+        use_tenant(tenant, lead_teams)
 
     @bp.url_defaults
     def _add_tenant(endpoint, values):

@@ -14,6 +14,7 @@ from wtforms import (BooleanField, EmailField, Field, Form, IntegerField, Passwo
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from vendor_qa.agent_view.forms import FeedbackRouteForm
 from vendor_qa.auth.accounts import MIN_PASSWORD_LENGTH
 from vendor_qa.auth.models import Role
 from vendor_qa.calibration.forms import ReliabilitySettingsForm
@@ -70,7 +71,7 @@ class TenantCreateForm(TenantSettingsForm):
             raise ValidationError(f"A tenant with slug {field.data!r} exists already.")
 
 
-class TenantEditForm(TenantSettingsForm, ReliabilitySettingsForm):
+class TenantEditForm(TenantSettingsForm, ReliabilitySettingsForm, FeedbackRouteForm):
     active = BooleanField("Active", description="An inactive tenant keeps its data.")
     allow_agent_names = BooleanField(
         "Graders may see agent names", description="Otherwise graders see agents by code only.")
@@ -121,6 +122,9 @@ class UserEditForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Give a name."), Length(max=200)])
     active = BooleanField("Active", description="An inactive account cannot log in.")
     tenant = SelectField("Tenant", choices=[], default="")
+    teams = SelectMultipleField("Team lead of", choices=[], coerce=int,
+                                description="Client managers only: limit them to these teams' agents "
+                                            "(none chosen: the whole tenant).")
     password = PasswordField("New password", validators=_password_validators(required=False),
                              description="Leave empty to keep the current password.")
 

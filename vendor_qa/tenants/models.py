@@ -41,6 +41,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     # experts of this tenant's calibration sessions reaches the mark.
     "certification_gate": False,
     "certification_alignment": 0.8,
+    # How feedback reaches agents (vendor_qa.agent_view): "team_lead" only, or "direct" as well
+    # (agents with an e-mail are sent the personal link to their own page).
+    "agent_feedback_route": "team_lead",
 }
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"

@@ -39,6 +39,8 @@ class TenantContextMissing(RuntimeError):
 class Scope:
     tenant_ids: frozenset[int] | None  # None: every tenant, by a named opt-out
     reason: str
+    # A team lead's request: narrowed to these teams' people too (vendor_qa.tenants.teams).
+    team_ids: frozenset[int] | None = None
 
     def allows(self, tenant_id: int | None) -> bool:
         return self.tenant_ids is None or tenant_id in self.tenant_ids
@@ -131,6 +133,10 @@ def _scope_statement(state: ORMExecuteState) -> None:
     else:
         criteria = with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id.in_(ids), include_aliases=True)
     state.statement = state.statement.options(criteria)
+    if scope.team_ids:
+        from vendor_qa.tenants import teams
+
+        state.statement = state.statement.options(*teams.criteria(scope.team_ids))
 
 
 def _check_writes(session: Session, flush_context, instances) -> None:

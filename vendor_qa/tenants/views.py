@@ -20,13 +20,15 @@ from vendor_qa.auth.accounts import AccountError, certify, create_user, uncertif
 from vendor_qa.auth.guards import roles
 from vendor_qa.auth.models import GraderCertification, Role, User
 from vendor_qa.auth.sessions import end_sessions
+from vendor_qa.agent_view.forms import feedback_route_data, feedback_route_settings
 from vendor_qa.calibration.forms import reliability_settings, reliability_settings_data
-from vendor_qa.calls.models import Agent
+from vendor_qa.calls.models import Agent, Team
 from vendor_qa.extensions import db, htmx
 from vendor_qa.tenants.forms import (ApiTokenForm, CertifyForm, TenantCreateForm, TenantEditForm,
                                      UserCreateForm, UserEditForm, UserFilterForm, tenant_by_slug,
                                      tenant_choices, timezone_names)
 from vendor_qa.tenants.models import ApiToken, Tenant
+from vendor_qa.tenants import teams
 from vendor_qa.tenants.scoping import tenant_scope, tenants_scope
 
 bp = Blueprint("tenants", __name__, url_prefix="/admin")
@@ -131,6 +133,7 @@ def edit_tenant(tenant_id: int):
         "dispute_alert_days": tenant.setting("dispute_alert_days"),
         "require_second_factor": tenant.setting("require_second_factor"),
         **reliability_settings_data(tenant),
+        **feedback_route_data(tenant),
     })
     if form.validate_on_submit():
         tenant.name = form.name.data.strip()
@@ -146,6 +149,7 @@ def edit_tenant(tenant_id: int):
             "dispute_alert_days": form.dispute_alert_days.data or tenant.setting("dispute_alert_days"),
             "require_second_factor": form.require_second_factor.data,
             **reliability_settings(tenant, form),
+            **feedback_route_settings(tenant, form),
         }
         db.session.commit()
         flash(f"Tenant {tenant.name} saved.", "success")
@@ -289,16 +293,22 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     # Not obj=user: the form's `tenant` is a slug, the user's a Tenant.
     form = UserEditForm(data={"name": user.name, "active": user.active,
-                              "tenant": user.tenant.slug if user.tenant else ""})
+                              "tenant": user.tenant.slug if user.tenant else "", "teams": sorted(user.lead_team_ids)})
     if user.role == Role.CLIENT_MANAGER:
         form.tenant.choices = tenant_choices()
+        with tenant_scope(user.tenant_id):
+            form.teams.choices = [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
     else:
         del form.tenant  # only client managers belong to a tenant
+        del form.teams
     if form.validate_on_submit():
         try:
+            tenant_before = user.tenant_id
             update_user(user, name=form.name.data, active=form.active.data,
                         tenant=tenant_by_slug(form.tenant.data) if "tenant" in form else None,
                         password=form.password.data or None, acting=current_user)
+            if "teams" in form:  # another tenant's teams are not theirs: a move clears them
+                teams.set_lead_teams(user, form.teams.data if user.tenant_id == tenant_before else [])
             db.session.commit()
         except AccountError as error:
             db.session.rollback()

@@ -194,3 +194,38 @@ def double_grade(build, tenant, agent, call) -> dict[str, Any]:
             assignments.assign(work, db.session.get(User, second.id), None, "Reliability: blind second grade")
             db.session.commit()
         return {"double_sample": sample.id, "double_work": work.id}
+
+
+@area
+def coaching_session(build, tenant, agent, call) -> dict[str, Any]:
+    """A coaching session of the agent with a follow-up due (vendor_qa.coaching)."""
+    from datetime import date
+
+    from vendor_qa.coaching.models import CoachingSession
+    from vendor_qa.extensions import db
+    from vendor_qa.tenants.scoping import tenant_scope
+
+    with tenant_scope(tenant.id):
+        row = CoachingSession(tenant_id=tenant.id, agent_id=agent.id, held_on=date(2026, 11, 10),
+                              notes="Listen before answering.", follow_up_on=date(2026, 11, 24))
+        db.session.add(row)
+        db.session.commit()
+        return {"coaching": row.id}
+
+
+@area
+def training(build, tenant, agent, call) -> dict[str, Any]:
+    """A training of the world's agent, given a week ago (its follow-up running)."""
+    from datetime import timedelta
+
+    from vendor_qa.extensions import db
+    from vendor_qa.tenants.scoping import tenant_scope
+    from vendor_qa.trainings.models import Trainee, Training
+
+    with tenant_scope(tenant.id):
+        row = Training(tenant_id=tenant.id, title="Active listening", criterion_keys=[], topic="billing",
+                       given_on=clock.now().date() - timedelta(days=7),
+                       trainees=[Trainee(tenant_id=tenant.id, agent_id=agent.id)])
+        db.session.add(row)
+        db.session.commit()
+        return {"training": row.id}

@@ -1,0 +1,1 @@
+"""Trainings: from a systemic finding to a fix, with a before/after follow-up (issue 13)."""
